@@ -1,0 +1,136 @@
+# migrate: schema migrations for SQLite and PostgreSQL.
+#
+#   make            build ./migrate
+#   make check      install missing packages, build, run every test
+#   make demo       install missing packages, build, run the example project
+#   make asan       build with ASan+UBSan into build-asan/ and run the suite
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX	?= /usr/local
+BINDIR	 = $(PREFIX)/bin
+MANDIR	 = $(PREFIX)/share/man
+DATADIR	 = $(PREFIX)/share/migrate
+
+O	?= build
+CC	?= cc
+PKGS	 = sqlite3 libpq libgit2 inih
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN	 = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wdeclaration-after-statement -Wvla \
+	   -Wwrite-strings -Wformat=2 -Werror
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+	   $(CFLAGS) $(PKG_CFLAGS) -Isrc \
+	   -DMIGRATE_DATADIR='"$(DATADIR)"'
+ifdef SANITIZE
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=$(SANITIZE) \
+	   -fno-omit-frame-pointer -g
+LDFLAGS	+= -fsanitize=$(SANITIZE)
+endif
+
+# The library: everything but main.c, linked into the binary and the tests.
+LIB_OBJS += src/util/error.o
+LIB_OBJS += src/util/strbuf.o
+LIB_OBJS += src/util/xmalloc.o
+LIB_OBJS += src/config.o
+LIB_OBJS += src/url.o
+LIB_OBJS += src/sqlsplit.o
+LIB_OBJS += src/dialect.o
+LIB_OBJS += src/dialect-sqlite.o
+LIB_OBJS += src/dialect-postgres.o
+LIB_OBJS += src/cmd.o
+LIB_OBJS += src/cmd-config.o
+LIB_OBJS += src/cmd-exec.o
+LIB_OBJS += src/cmd-help.o
+
+UNIT_TESTS += test-config
+UNIT_TESTS += test-dialect
+UNIT_TESTS += test-error
+UNIT_TESTS += test-sqlsplit
+UNIT_TESTS += test-strbuf
+UNIT_TESTS += test-url
+
+OBJS	 = $(addprefix $(O)/,$(LIB_OBJS))
+TOBJS	 = $(addprefix $(O)/unit/,$(LIB_OBJS))
+TBINS	 = $(addprefix $(O)/unit/,$(UNIT_TESTS))
+HEADERS	 = $(wildcard src/*.h src/util/*.h)
+
+.PHONY: all check check-unit check-e2e demo asan install uninstall clean \
+	deps lint
+
+all: migrate
+
+migrate: $(O)/migrate
+	@if [ "$(O)" = build ]; then cp $(O)/migrate migrate; fi
+
+$(O)/migrate: $(O)/src/main.o $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(O)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Unit tests link a copy of the library built with -DUNIT_TESTING, so that
+# cmocka sees every allocation.
+$(O)/unit/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -c -o $@ $<
+
+$(O)/unit/libmigrate.a: $(TOBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(O)/unit/test-%: tests/unit/test-%.c tests/unit/unit.h $(O)/unit/libmigrate.a
+	$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -Wno-missing-prototypes $(LDFLAGS) \
+		-o $@ $< $(O)/unit/libmigrate.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
+deps:
+	@sh scripts/install-deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all unit-tests
+	@sh tests/run.sh $(O)
+
+check-unit: all unit-tests
+	@sh tests/run.sh --unit-only $(O)
+
+check-e2e: all
+	@sh tests/run.sh --e2e-only $(O)
+
+unit-tests: $(TBINS)
+
+asan: deps
+	@$(MAKE) --no-print-directory O=build-asan \
+		SANITIZE=address,undefined CFLAGS='-O1 -g' \
+		build-asan/migrate unit-tests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		sh tests/run.sh build-asan
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh
+
+lint:
+	@sh scripts/lint.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
+	install -m 0755 migrate $(DESTDIR)$(BINDIR)/migrate
+	install -m 0644 man/migrate.1 $(DESTDIR)$(MANDIR)/man1/migrate.1
+	install -m 0644 man/migrate.ini.5 $(DESTDIR)$(MANDIR)/man5/migrate.ini.5
+	cp -R templates/. $(DESTDIR)$(DATADIR)/
+	find $(DESTDIR)$(DATADIR) -type f -exec chmod 0644 {} +
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/migrate
+	rm -f $(DESTDIR)$(MANDIR)/man1/migrate.1
+	rm -f $(DESTDIR)$(MANDIR)/man5/migrate.ini.5
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan migrate demo.db

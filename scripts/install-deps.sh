@@ -1,0 +1,31 @@
+#!/bin/sh
+# Install the Debian packages that building and testing migrate need, and
+# only those that are missing: on a machine that has them all this prints
+# nothing and touches nothing.
+set -eu
+
+PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libgit2-dev libinih-dev
+libcmocka-dev postgresql sqlite3"
+
+missing=
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO=sudo
+else
+	echo "install-deps: missing packages:$missing (run as root)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >&2
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,362 @@
+/*
+ * The PostgreSQL dialect, over libpq: connect from a parsed URL, run SQL in
+ * the simple protocol, query with text parameters, and a session advisory
+ * lock for migrations.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "dialect.h"
+
+#define PG_LOCK_POLL_MS	100
+
+struct pg_conn {
+	struct conn	 base;
+	PGconn		*pg;
+	char		*password;	/* to scrub from messages */
+};
+
+/* Remove every copy of the password from a message libpq wrote. */
+static void
+pg_scrub(struct strbuf *msg, const char *password)
+{
+	struct strbuf	 out = STRBUF_INIT;
+	size_t		 plen;
+	const char	*p, *hit;
+
+	if (password == NULL || *password == '\0')
+		return;
+	plen = strlen(password);
+	for (p = msg->buf; (hit = strstr(p, password)) != NULL;
+	    p = hit + plen) {
+		strbuf_add(&out, p, (size_t)(hit - p));
+		strbuf_addstr(&out, "***");
+	}
+	if (p == msg->buf)
+		return;
+	strbuf_addstr(&out, p);
+	strbuf_release(msg);
+	*msg = out;
+}
+
+static void
+pg_ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static void
+pg_disconnect(struct conn *conn)
+{
+	struct pg_conn	*c = (struct pg_conn *)conn;
+
+	if (c == NULL)
+		return;
+	if (c->pg != NULL)
+		PQfinish(c->pg);
+	xfree(c->password);
+	xfree(c->base.display_url);
+	xfree(c->base.server_version);
+	xfree(c);
+}
+
+static int
+pg_connect(struct conn **out, const struct url *url, struct err *err)
+{
+	const char	**keys, **vals;
+	struct pg_conn	*c;
+	struct strbuf	 msg = STRBUF_INIT;
+	char		 port[16];
+	const char	*ver;
+	size_t		 n = 0, i;
+	int		 rc = 0;
+
+	*out = NULL;
+	keys = xcalloc(url->nparams + 8, sizeof *keys);
+	vals = xcalloc(url->nparams + 8, sizeof *vals);
+#define PG_KV(k, v) do { keys[n] = (k); vals[n] = (v); n++; } while (0)
+	if (url->host != NULL)
+		PG_KV("host", url->host);
+	if (url->port > 0) {
+		snprintf(port, sizeof port, "%d", url->port);
+		PG_KV("port", port);
+	}
+	PG_KV("dbname", url->database);
+	if (url->user != NULL)
+		PG_KV("user", url->user);
+	if (url->password != NULL)
+		PG_KV("password", url->password);
+	PG_KV("fallback_application_name", "migrate");
+	for (i = 0; i < url->nparams; i++)
+		PG_KV(url->params[i].key, url->params[i].value);
+#undef PG_KV
+	c = xcalloc(1, sizeof *c);
+	c->base.dialect = &dialect_postgres;
+	c->base.display_url = url_mask(url);
+	c->password = url->password != NULL ? xstrdup(url->password) : NULL;
+	c->pg = PQconnectdbParams(keys, vals, 0);
+	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
+		strbuf_addstr(&msg, c->pg != NULL ? PQerrorMessage(c->pg) :
+		    "out of memory");
+		pg_scrub(&msg, c->password);
+		strbuf_rtrim(&msg);
+		rc = err_set(err, MG_ECONNECT, "cannot connect to %s: %s",
+		    c->base.display_url, msg.buf);
+		goto done;
+	}
+	PQsetNoticeProcessor(c->pg, pg_ignore_notice, NULL);
+	c->base.server_version_num = PQserverVersion(c->pg);
+	ver = PQparameterStatus(c->pg, "server_version");
+	c->base.server_version = xstrndup(ver != NULL ? ver : "",
+	    ver != NULL ? strcspn(ver, " ") : 0);
+done:
+	xfree(keys);
+	xfree(vals);
+	strbuf_release(&msg);
+	if (rc != 0) {
+		pg_disconnect(&c->base);
+		return rc;
+	}
+	*out = &c->base;
+	return 0;
+}
+
+/* The 1-based line of a 1-based character position in UTF-8 text. */
+static unsigned
+pg_line_at(const char *text, long pos)
+{
+	unsigned	 line = 1;
+	long		 ch = 0;
+
+	for (; *text != '\0'; text++) {
+		if (((unsigned char)*text & 0xc0) != 0x80 && ++ch >= pos)
+			break;
+		if (*text == '\n')
+			line++;
+	}
+	return line;
+}
+
+/* Turn a failed result (or a lost connection) into an error. */
+static int
+pg_error(struct err *err, struct pg_conn *c, const PGresult *res,
+    const char *sql)
+{
+	struct strbuf	 msg = STRBUF_INIT;
+	const char	*f, *state;
+	int		 code = MG_EDB;
+
+	f = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
+	    NULL;
+	if (f != NULL) {
+		strbuf_addstr(&msg, f);
+		if ((f = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)))
+			strbuf_addf(&msg, "; %s", f);
+		if ((f = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT)))
+			strbuf_addf(&msg, "; hint: %s", f);
+	} else {
+		strbuf_addstr(&msg, PQerrorMessage(c->pg));
+		strbuf_rtrim(&msg);
+	}
+	if (PQstatus(c->pg) == CONNECTION_BAD) {
+		code = MG_ECONNECT;
+		strbuf_addstr(&msg, " (connection to the server was lost)");
+	}
+	pg_scrub(&msg, c->password);
+	state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :
+	    NULL;
+	if (state != NULL)
+		strbuf_addf(&msg, " (SQLSTATE %s)", state);
+	err_set(err, code, "%s", msg.buf);
+	if (err->code == code && state != NULL)
+		snprintf(err->sqlstate, sizeof err->sqlstate, "%s", state);
+	f = res != NULL ? PQresultErrorField(res,
+	    PG_DIAG_STATEMENT_POSITION) : NULL;
+	if (f != NULL && sql != NULL && err->line == 0)
+		err->line = pg_line_at(sql, strtol(f, NULL, 10));
+	strbuf_release(&msg);
+	return err->code;
+}
+
+static int
+pg_exec(struct conn *conn, const char *sql, struct err *err)
+{
+	struct pg_conn	*c = (struct pg_conn *)conn;
+	PGresult	*res;
+	int		 rc = 0;
+
+	res = PQexec(c->pg, sql);
+	switch (PQresultStatus(res)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+	case PGRES_EMPTY_QUERY:
+		break;
+	default:
+		rc = pg_error(err, c, res, sql);
+		break;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_query(struct rows **out, struct conn *conn, const char *sql,
+    const char *const *params, size_t nparams, struct err *err)
+{
+	struct pg_conn	*c = (struct pg_conn *)conn;
+	PGresult	*res;
+	struct rows	*r;
+	char		**vals;
+	int		 i, j, ncols, nrows;
+
+	*out = NULL;
+	res = PQexecParams(c->pg, sql, (int)nparams, NULL, params, NULL, NULL,
+	    0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK &&
+	    PQresultStatus(res) != PGRES_COMMAND_OK) {
+		i = pg_error(err, c, res, sql);
+		PQclear(res);
+		return i;
+	}
+	ncols = PQnfields(res);
+	nrows = PQntuples(res);
+	r = rows_new((size_t)ncols);
+	for (j = 0; j < ncols; j++)
+		r->names[j] = xstrdup(PQfname(res, j));
+	vals = xcalloc((size_t)ncols, sizeof *vals);
+	for (i = 0; i < nrows; i++) {
+		for (j = 0; j < ncols; j++)
+			vals[j] = PQgetisnull(res, i, j) ? NULL :
+			    xstrdup(PQgetvalue(res, i, j));
+		rows_add(r, vals);
+	}
+	xfree(vals);
+	PQclear(res);
+	*out = r;
+	return 0;
+}
+
+/* The advisory lock key of a name: 64-bit FNV-1a of "migrate:" + name. */
+static int64_t
+pg_lock_key(const char *name)
+{
+	const char	*prefix = "migrate:", *s;
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+
+	for (s = prefix; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	for (s = name; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (int64_t)h;
+}
+
+/* Say who holds the lock, from pg_locks and pg_stat_activity. */
+static void
+pg_lock_holder(struct strbuf *out, struct conn *conn, int64_t key)
+{
+	static const char sql[] =
+	    "SELECT a.pid, coalesce(a.application_name, ''), "
+	    "coalesce(a.client_addr::text, 'local'), "
+	    "date_trunc('second', a.backend_start)::text "
+	    "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+	    "WHERE l.locktype = 'advisory' AND l.granted "
+	    "AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid "
+	    "AND l.objsubid = 1";
+	struct rows	*r = NULL;
+	struct err	 qerr = ERR_INIT;
+	char		 hi[24], lo[24];
+	const char	*params[2] = { hi, lo };
+
+	snprintf(hi, sizeof hi, "%lu",
+	    (unsigned long)(((uint64_t)key >> 32) & 0xffffffffUL));
+	snprintf(lo, sizeof lo, "%lu",
+	    (unsigned long)((uint64_t)key & 0xffffffffUL));
+	if (pg_query(&r, conn, sql, params, 2, &qerr) != 0 || r->nrows == 0) {
+		strbuf_addstr(out, "another session");
+	} else {
+		strbuf_addf(out, "pid %s (application_name '%s', from %s, "
+		    "connected since %s)", rows_get(r, 0, 0),
+		    rows_get(r, 0, 1), rows_get(r, 0, 2), rows_get(r, 0, 3));
+	}
+	rows_free(r);
+	err_release(&qerr);
+}
+
+static int
+pg_lock(struct conn *conn, const char *key, unsigned wait_ms,
+    struct err *err)
+{
+	struct rows	*r = NULL;
+	struct strbuf	 holder = STRBUF_INIT;
+	struct timespec	 nap = { 0, PG_LOCK_POLL_MS * 1000000L };
+	char		 keytext[24];
+	const char	*params[1] = { keytext };
+	int64_t		 k = pg_lock_key(key);
+	unsigned	 waited = 0;
+	int		 rc;
+
+	if (conn->locked)
+		BUG("lock taken twice");
+	snprintf(keytext, sizeof keytext, "%lld", (long long)k);
+	for (;;) {
+		rc = pg_query(&r, conn, "SELECT pg_try_advisory_lock("
+		    "$1::bigint)", params, 1, err);
+		if (rc != 0)
+			goto done;
+		if (strcmp(rows_get(r, 0, 0), "t") == 0)
+			break;
+		rows_free(r);
+		r = NULL;
+		if (waited >= wait_ms) {
+			pg_lock_holder(&holder, conn, k);
+			rc = err_set(err, MG_ELOCKED, "the migration lock of "
+			    "'%s' is held by %s; waited %u ms", key,
+			    holder.buf, waited);
+			goto done;
+		}
+		nanosleep(&nap, NULL);
+		waited += PG_LOCK_POLL_MS;
+	}
+	conn->locked = 1;
+done:
+	rows_free(r);
+	strbuf_release(&holder);
+	return rc;
+}
+
+static int
+pg_unlock(struct conn *conn, const char *key, struct err *err)
+{
+	struct rows	*r = NULL;
+	char		 keytext[24];
+	const char	*params[1] = { keytext };
+	int		 rc;
+
+	if (!conn->locked)
+		return 0;
+	snprintf(keytext, sizeof keytext, "%lld",
+	    (long long)pg_lock_key(key));
+	rc = pg_query(&r, conn, "SELECT pg_advisory_unlock($1::bigint)",
+	    params, 1, err);
+	rows_free(r);
+	conn->locked = 0;
+	return rc;
+}
+
+const struct dialect dialect_postgres = {
+	.name = "postgresql",
+	.flavor = SQL_POSTGRES,
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.exec = pg_exec,
+	.query = pg_query,
+	.lock = pg_lock,
+	.unlock = pg_unlock,
+	.quote_ident = dialect_quote_ident_std,
+	.quote_literal = dialect_quote_literal_std
+};

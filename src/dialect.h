@@ -1,0 +1,100 @@
+/*
+ * The dialect interface: what differs between SQLite and PostgreSQL. Only
+ * dialect-sqlite.c and dialect-postgres.c include a database library; the
+ * rest of the tool talks to a database through this table.
+ */
+#ifndef MIGRATE_DIALECT_H
+#define MIGRATE_DIALECT_H
+
+#include "migrate.h"
+
+/*
+ * A connection. Each dialect embeds this as the first member of its own
+ * struct, so generic code reads these fields and the dialect casts back.
+ */
+struct conn {
+	const struct dialect	*dialect;
+	char			*display_url;	/* masked, for messages */
+	char			*server_version;	/* "3.40.1", "15.18" */
+	int			 server_version_num;	/* 3040001, 150018 */
+	int			 txn_depth;	/* open transaction levels */
+	int			 locked;	/* migration lock held */
+};
+
+/*
+ * Rows of a query, every value as text. cells holds nrows * ncols values,
+ * row by row; a SQL NULL is a NULL pointer.
+ */
+struct rows {
+	size_t	  nrows;
+	size_t	  ncols;
+	char	**names;
+	char	**cells;
+};
+
+struct dialect {
+	const char	*name;			/* "sqlite", "postgresql" */
+	enum sql_flavor	 flavor;		/* how sqlsplit reads its SQL */
+	/*
+	 * Open a connection. Returns 0, MG_ECONNECT (refused, bad password:
+	 * one line, never the password) or MG_ECONFIG (bad URL parameter).
+	 */
+	int	(*connect)(struct conn **out, const struct url *,
+		    struct err *);
+	void	(*disconnect)(struct conn *);		/* NULL-safe */
+	/*
+	 * Run SQL text (one statement, or several as the database's own
+	 * multi-statement call does). On failure returns MG_EDB with the
+	 * database's message, the SQLSTATE on PostgreSQL, and err->line set
+	 * to the line within sql where the error is, when the database says.
+	 */
+	int	(*exec)(struct conn *, const char *sql, struct err *);
+	/*
+	 * Run one query with text parameters $1..$n; the caller frees *out
+	 * with rows_free.
+	 */
+	int	(*query)(struct rows **out, struct conn *, const char *sql,
+		    const char *const *params, size_t nparams, struct err *);
+	/*
+	 * Take the exclusive migration lock named key, waiting up to wait_ms.
+	 * PostgreSQL: a session advisory lock on a 64-bit hash of key.
+	 * SQLite: BEGIN IMMEDIATE under a busy timeout; while held, begin and
+	 * commit nest as savepoints. MG_ELOCKED names the holder if known.
+	 */
+	int	(*lock)(struct conn *, const char *key, unsigned wait_ms,
+		    struct err *);
+	int	(*unlock)(struct conn *, const char *key, struct err *);
+	void	(*quote_ident)(struct strbuf *out, const char *ident);
+	void	(*quote_literal)(struct strbuf *out, const char *text);
+};
+
+extern const struct dialect dialect_sqlite;
+extern const struct dialect dialect_postgres;
+
+/* dialect.c */
+const struct dialect *dialect_for_url(const struct url *);
+int		 dialect_connect(struct conn **out, const struct url *,
+		    struct err *);
+void		 dialect_disconnect(struct conn *);
+/* Transactions; nested levels become savepoints. */
+int		 dialect_begin(struct conn *, struct err *);
+int		 dialect_commit(struct conn *, struct err *);
+int		 dialect_rollback(struct conn *, struct err *);
+/*
+ * Split text with the dialect's flavor and run each statement. A failure
+ * names path and the file line of the failing statement (or of the error
+ * within it) and stops: statements before it are not undone here.
+ * *nrun, when not NULL, receives the number of statements that succeeded.
+ */
+int		 dialect_exec_script(struct conn *, const char *path,
+		    const char *text, size_t len, size_t *nrun, struct err *);
+const char	*rows_get(const struct rows *, size_t row, size_t col);
+void		 rows_free(struct rows *);
+/* Used by the dialects: a rows with ncols named columns and no row. */
+struct rows	*rows_new(size_t ncols);
+void		 rows_add(struct rows *, char **values);
+/* Write text as a SQL string literal or a double-quoted identifier. */
+void		 dialect_quote_ident_std(struct strbuf *, const char *);
+void		 dialect_quote_literal_std(struct strbuf *, const char *);
+
+#endif

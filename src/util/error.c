@@ -1,0 +1,83 @@
+/*
+ * The error record: set once at the bottom, read once in main.c.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "strbuf.h"
+#include "xmalloc.h"
+
+int
+err_set_at(struct err *e, const char *file, int line, int code,
+    const char *fmt, ...)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	va_list		 ap;
+	size_t		 i;
+
+	if (code == 0)
+		BUG("err_set with code 0");
+	if (e == NULL || e->code != 0)
+		return e != NULL ? e->code : code;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	/* messages are one line, whatever a library handed us */
+	strbuf_rtrim(&sb);
+	for (i = 0; i < sb.len; i++) {
+		if (sb.buf[i] == '\n' || sb.buf[i] == '\r' || sb.buf[i] == '\t')
+			sb.buf[i] = ' ';
+	}
+	e->code = code;
+	e->msg = strbuf_detach(&sb, NULL);
+	e->src_file = file;
+	e->src_line = line;
+	return code;
+}
+
+void
+err_set_path(struct err *e, const char *path, unsigned line)
+{
+	if (e->path == NULL && path != NULL)
+		e->path = xstrdup(path);
+	if (e->line == 0)
+		e->line = line;
+}
+
+void
+err_release(struct err *e)
+{
+	xfree(e->msg);
+	xfree(e->path);
+	memset(e, 0, sizeof *e);
+}
+
+int
+err_exit_code(const struct err *e)
+{
+	switch (e->code) {
+	case 0:
+		return 0;
+	case MG_EUSAGE:
+	case MG_ECONFIG:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+void
+bug_fl(const char *file, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fprintf(stderr, "BUG: %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}

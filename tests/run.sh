@@ -1,0 +1,67 @@
+#!/bin/sh
+# Run the test suite: cmocka unit tests, then the end-to-end scripts, all
+# against real SQLite files and one throw-away PostgreSQL server that is
+# always stopped. Ends with "N passed, N failed".
+#
+#   sh tests/run.sh [--unit-only | --e2e-only] [BUILD_DIR]
+set -u
+
+mode=all
+case "${1:-}" in
+--unit-only)	mode=unit; shift ;;
+--e2e-only)	mode=e2e; shift ;;
+esac
+O=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+MIGRATE=${MIGRATE:-$top/$O/migrate}
+export MIGRATE
+: "${MIGRATE_CORPUS:=$top/../shared/corpus}"
+export MIGRATE_CORPUS
+
+pgdir=$(mktemp -d /tmp/migrate-pg.XXXXXX)
+trap 'sh "$top/tests/pg.sh" stop "$pgdir"' EXIT
+trap 'exit 130' INT TERM
+sh tests/pg.sh start "$pgdir" || { echo "cannot start PostgreSQL" >&2; exit 1; }
+. "$pgdir/env"
+
+passed=0
+failed=0
+failures=
+
+if [ "$mode" != e2e ]; then
+	for t in "$O"/unit/test-*; do
+		[ -x "$t" ] || continue
+		out=$("$t" 2>&1)
+		rc=$?
+		printf '%s\n' "$out"
+		p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p')
+		f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p')
+		passed=$((passed + ${p:-0}))
+		failed=$((failed + ${f:-0}))
+		if [ $rc -ne 0 ] && [ -z "$f" ]; then
+			failed=$((failed + 1))	# crashed before its summary
+		fi
+		[ $rc -ne 0 ] && failures="$failures $(basename "$t")"
+	done
+fi
+
+if [ "$mode" != unit ]; then
+	for t in tests/e2e/t[0-9]*.sh; do
+		out=$(sh "$t" 2>&1)
+		rc=$?
+		printf '%s\n' "$out"
+		p=$(printf '%s\n' "$out" | grep -c '^ok ')
+		f=$(printf '%s\n' "$out" | grep -c '^not ok ')
+		passed=$((passed + p))
+		failed=$((failed + f))
+		if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+			failed=$((failed + 1))
+		fi
+		[ $rc -ne 0 ] && failures="$failures $(basename "$t")"
+	done
+fi
+
+[ -n "$failures" ] && echo "failing:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
