@@ -78,6 +78,7 @@ struct config_parse {
 	size_t			 nraw;
 	size_t			 rawalloc;
 	int			 saw_section;
+	unsigned		 bad_line;	/* first line inih rejects */
 	char			*last_key;	/* last key of [migrate] */
 };
 
@@ -170,6 +171,9 @@ config_reader(char *buf, int size, void *stream)
 	while (*start == ' ' || *start == '\t')
 		start++;
 	cont = start > s;
+	if (*start == '[' && !cont && strchr(start, ']') == NULL &&
+	    p->bad_line == 0)
+		p->bad_line = p->lineno;
 	if (*start == '\0' || *start == ';' || *start == '#' ||
 	    (*start == '[' && !cont) || strchr(s, CONFIG_MARK) != NULL) {
 		snprintf(buf, (size_t)size, "%.*s\n", size - 2, s);
@@ -182,6 +186,8 @@ config_reader(char *buf, int size, void *stream)
 		sep = start + strcspn(start, "=:");
 		if (*sep == '\0' || (size_t)(sep - s) > (size_t)size / 2) {
 			/* not a key line: inih reports it as malformed */
+			if (p->bad_line == 0)
+				p->bad_line = p->lineno;
 			snprintf(buf, (size_t)size, "%.*s\n", size - 2, s);
 			return buf;
 		}
@@ -529,6 +535,12 @@ config_load(struct config **out, const char *path, struct err *err)
 		}
 		line = ini_parse_stream(config_reader, &p, config_handler,
 		    &p);
+		if (p.bad_line > 0 && (err->code == 0 ||
+		    err->line > p.bad_line)) {
+			/* a malformed line before the handler's error wins */
+			err_release(err);
+			line = (int)p.bad_line;
+		}
 		if (err->code != 0) {
 			rc = err->code;
 			goto done;

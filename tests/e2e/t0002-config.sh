@@ -40,7 +40,7 @@ test_expect_success '${VAR} and ${VAR:-default} come from the environment' '
 	expect_text "postgresql://alice:***@db.example:5433/app" out
 	DB_USER=alice DB_PASS=s3cret DB_NAME=prod run_migrate 0 config url
 	expect_text "postgresql://alice:***@db.example:5433/prod" out
-	VT=v2 run_migrate 0 config version_table
+	DB_USER=a DB_PASS=b VT=v2 run_migrate 0 config version_table
 	expect_text "v2" out
 	! grep -q s3cret out err
 '

@@ -113,11 +113,14 @@ check_common(struct conn *c)
 
 	exec_ok(c, "CREATE TABLE IF NOT EXISTS probe (x INTEGER)");
 	assert_int_equal(dialect_exec_script(c, "s.sql", script,
-	    strlen(script), &nrun, &err), c->dialect == &dialect_sqlite ?
-	    MG_EDB : MG_EDB);
+	    strlen(script), &nrun, &err), MG_EDB);
 	assert_int_equal(nrun, 3);
 	assert_string_equal(err.path, "s.sql");
-	assert_int_equal(err.line, 6);	/* the error is at "nosuch" */
+	/*
+	 * PostgreSQL points at "nosuch"; SQLite gives no offset for a
+	 * missing table, so the statement's first line.
+	 */
+	assert_int_equal(err.line, c->dialect == &dialect_sqlite ? 5 : 6);
 	err_release(&err);
 	query_col(c, "SELECT name FROM t ORDER BY id", NULL, "a;b,NULL");
 	query_col(c, "SELECT id FROM t WHERE name = $1", "a;b", "1");
