@@ -51,6 +51,7 @@ UNIT_TESTS += test-dialect
 UNIT_TESTS += test-error
 UNIT_TESTS += test-sqlsplit
 UNIT_TESTS += test-strbuf
+UNIT_TESTS += test-url
 
 
 OBJS	 = $(addprefix $(O)/,$(LIB_OBJS))
