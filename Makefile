@@ -4,6 +4,7 @@
 #   make check      install missing packages, build, run every test
 #   make demo       install missing packages, build, run the example project
 #   make asan       build with ASan+UBSan into build-asan/ and run the suite
+#   make check-valgrind  the suite under valgrind memcheck
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -46,6 +47,7 @@ LIB_OBJS += src/cmd-config.o
 LIB_OBJS += src/cmd-exec.o
 LIB_OBJS += src/cmd-help.o
 
+UNIT_TESTS += test-cmd
 UNIT_TESTS += test-config
 UNIT_TESTS += test-dialect
 UNIT_TESTS += test-error
@@ -59,8 +61,8 @@ TOBJS	 = $(addprefix $(O)/unit/,$(LIB_OBJS))
 TBINS	 = $(addprefix $(O)/unit/,$(UNIT_TESTS))
 HEADERS	 = $(wildcard src/*.h src/util/*.h)
 
-.PHONY: all check check-unit check-e2e demo asan install uninstall clean \
-	deps lint
+.PHONY: all check check-unit check-e2e check-valgrind demo asan install \
+	uninstall clean deps lint unit-tests
 
 all: migrate
 
@@ -102,6 +104,12 @@ check-e2e: all
 	@sh tests/run.sh --e2e-only $(O)
 
 unit-tests: $(TBINS)
+
+check-valgrind: deps
+	@sh scripts/install-deps.sh valgrind
+	@$(MAKE) --no-print-directory all unit-tests
+	@VALGRIND="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=$(CURDIR)/tests/valgrind.supp" \
+		sh tests/run.sh $(O)
 
 asan: deps
 	@$(MAKE) --no-print-directory O=build-asan \

@@ -41,12 +41,23 @@ sqlite_error(struct err *err, sqlite3 *db, const char *sql, const char *pos)
 	return rc;
 }
 
+/* Append text to a SQLite URI filename, escaping what URIs reserve. */
+static void
+sqlite_uri_encode(struct strbuf *sb, const char *text)
+{
+	for (; *text != '\0'; text++) {
+		if (strchr("?#%&=", *text) != NULL)
+			strbuf_addf(sb, "%%%02X", (unsigned char)*text);
+		else
+			strbuf_addch(sb, *text);
+	}
+}
+
 /* The filename to open: a URI when the URL has parameters. */
 static char *
 sqlite_filename(const struct url *url, int *flags)
 {
 	struct strbuf	 sb = STRBUF_INIT;
-	const char	*p;
 	size_t		 i;
 
 	if (url->memory && url->nparams == 0)
@@ -55,15 +66,13 @@ sqlite_filename(const struct url *url, int *flags)
 		return xstrdup(url->path);
 	*flags |= SQLITE_OPEN_URI;
 	strbuf_addstr(&sb, "file:");
-	for (p = url->memory ? ":memory:" : url->path; *p != '\0'; p++) {
-		if (*p == '?' || *p == '#' || *p == '%')
-			strbuf_addf(&sb, "%%%02X", (unsigned char)*p);
-		else
-			strbuf_addch(&sb, *p);
+	sqlite_uri_encode(&sb, url->memory ? ":memory:" : url->path);
+	for (i = 0; i < url->nparams; i++) {
+		strbuf_addch(&sb, i == 0 ? '?' : '&');
+		sqlite_uri_encode(&sb, url->params[i].key);
+		strbuf_addch(&sb, '=');
+		sqlite_uri_encode(&sb, url->params[i].value);
 	}
-	for (i = 0; i < url->nparams; i++)
-		strbuf_addf(&sb, "%c%s=%s", i == 0 ? '?' : '&',
-		    url->params[i].key, url->params[i].value);
 	return strbuf_detach(&sb, NULL);
 }
 

@@ -4,6 +4,9 @@
 # always stopped. Ends with "N passed, N failed".
 #
 #   sh tests/run.sh [--unit-only | --e2e-only] [BUILD_DIR]
+#
+# With VALGRIND set (make check-valgrind), every unit test and every run of
+# the binary goes through it.
 set -u
 
 mode=all
@@ -32,7 +35,8 @@ failures=
 if [ "$mode" != e2e ]; then
 	for t in "$O"/unit/test-*; do
 		[ -x "$t" ] || continue
-		out=$("$t" 2>&1)
+		# shellcheck disable=SC2086
+		out=$(${VALGRIND:-} "$t" 2>&1)
 		rc=$?
 		printf '%s\n' "$out"
 		p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p')

@@ -41,7 +41,8 @@ run_migrate() {
 	want=$1
 	shift
 	set +e
-	"$MIGRATE" "$@" >out 2>err
+	# shellcheck disable=SC2086
+	${VALGRIND:-} "$MIGRATE" "$@" >out 2>err
 	got=$?
 	set -e
 	if [ "$got" -ne "$want" ]; then

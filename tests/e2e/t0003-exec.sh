@@ -160,6 +160,12 @@ test_expect_success 'sqlite: ?mode=ro refuses writes' '
 	test "$(sqlite3 ro.db "SELECT count(*) FROM t")" = 0
 '
 
+test_expect_success 'sqlite: odd file names survive URI parameters' '
+	echo "CREATE TABLE t (id INTEGER);" >t.sql
+	run_migrate 0 --url "sqlite:///we#i%rd&=.db?mode=rwc&cache=private" exec t.sql
+	test "$(sqlite3 "we#i%rd&=.db" "SELECT name FROM sqlite_master")" = t
+'
+
 test_expect_success 'sqlite: an absolute path and a missing folder' '
 	echo "CREATE TABLE t (id INTEGER);" >t.sql
 	run_migrate 0 --url "sqlite:///$PWD/abs.db" exec t.sql
