@@ -45,6 +45,36 @@ cmd_config_mask(const char *text)
 }
 
 /*
+ * A value with the password of url and dev_url masked, for a value that
+ * interpolates one of them (models = %(url)s).
+ */
+static char *
+cmd_config_scrub(struct cmd_ctx *ctx, const char *value)
+{
+	static const char *const keys[] = { "url", "dev_url", NULL };
+	struct strbuf	 sb = STRBUF_INIT;
+	struct url	*url;
+	struct err	 uerr = ERR_INIT;
+	const char	*text;
+	size_t		 i;
+
+	strbuf_addstr(&sb, value);
+	for (i = 0; keys[i] != NULL; i++) {
+		text = i == 0 ? config_url(ctx->config, ctx->url_flag,
+		    ctx->url_env) : config_get(ctx->config, keys[i]);
+		url = NULL;
+		if (text == NULL || url_parse(&url, text, &uerr) != 0) {
+			err_release(&uerr);
+			continue;
+		}
+		if (url->password != NULL)
+			strbuf_replace(&sb, url->password, "***");
+		url_free(url);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
  * Print one key, or only its value. Returns 1 when the key has no value.
  * The url shown is the one in force, whichever of --url, MIGRATE_URL and
  * the file it comes from.
@@ -79,7 +109,7 @@ cmd_config_print(struct cmd_ctx *ctx, const char *key, int with_key,
 	if (strcmp(key, "url") == 0 || strcmp(key, "dev_url") == 0)
 		shown = cmd_config_mask(value);
 	else
-		shown = xstrdup(value);
+		shown = cmd_config_scrub(ctx, value);
 	if (show_origin)
 		fprintf(ctx->out, "%s\t", origin.buf);
 	if (with_key)

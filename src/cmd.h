@@ -78,6 +78,7 @@ const struct cmd_entry *cmd_find(const char *name);
  */
 int		 args_parse(struct args *out, const struct cmd_entry *,
 		    int argc, char **argv, struct err *);
+/* out->help may be set before the call (migrate -h CMD) */
 void		 args_release(struct args *);
 /* How many times the option was given. */
 int		 args_has(const struct args *, const char *name);

@@ -24,23 +24,8 @@ struct pg_conn {
 static void
 pg_scrub(struct strbuf *msg, const char *password)
 {
-	struct strbuf	 out = STRBUF_INIT;
-	size_t		 plen;
-	const char	*p, *hit;
-
-	if (password == NULL || *password == '\0')
-		return;
-	plen = strlen(password);
-	for (p = msg->buf; (hit = strstr(p, password)) != NULL;
-	    p = hit + plen) {
-		strbuf_add(&out, p, (size_t)(hit - p));
-		strbuf_addstr(&out, "***");
-	}
-	if (p == msg->buf)
-		return;
-	strbuf_addstr(&out, p);
-	strbuf_release(msg);
-	*msg = out;
+	if (password != NULL)
+		strbuf_replace(msg, password, "***");
 }
 
 static void
@@ -105,7 +90,10 @@ pg_connect(struct conn **out, const struct url *url, struct err *err)
 		    "out of memory");
 		pg_scrub(&msg, c->password);
 		strbuf_rtrim(&msg);
-		rc = err_set(err, MG_ECONNECT, "cannot connect to %s: %s",
+		/* libpq's word for a keyword it does not know */
+		rc = err_set(err, strstr(msg.buf, "invalid connection option")
+		    != NULL || strstr(msg.buf, "invalid sslmode") != NULL ?
+		    MG_ECONFIG : MG_ECONNECT, "cannot connect to %s: %s",
 		    c->base.display_url, msg.buf);
 		goto done;
 	}
@@ -183,6 +171,23 @@ pg_error(struct err *err, struct pg_conn *c, const PGresult *res,
 	return err->code;
 }
 
+/* Leave a COPY the server started, so the connection is usable again. */
+static void
+pg_copy_abort(struct pg_conn *c, ExecStatusType st)
+{
+	PGresult	*r;
+	char		*buf;
+
+	if (st == PGRES_COPY_IN)
+		PQputCopyEnd(c->pg, "not supported by migrate");
+	else {
+		while (PQgetCopyData(c->pg, &buf, 0) > 0)
+			PQfreemem(buf);
+	}
+	while ((r = PQgetResult(c->pg)) != NULL)
+		PQclear(r);
+}
+
 static int
 pg_exec(struct conn *conn, const char *sql, struct err *err)
 {
@@ -195,6 +200,13 @@ pg_exec(struct conn *conn, const char *sql, struct err *err)
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
 	case PGRES_EMPTY_QUERY:
+		break;
+	case PGRES_COPY_IN:
+	case PGRES_COPY_OUT:
+		pg_copy_abort(c, PQresultStatus(res));
+		rc = err_set(err, MG_EDB, "COPY ... FROM STDIN and TO STDOUT "
+		    "cannot run from a SQL file; use INSERT, or COPY from a "
+		    "file on the server");
 		break;
 	default:
 		rc = pg_error(err, c, res, sql);
@@ -348,6 +360,26 @@ pg_unlock(struct conn *conn, const char *key, struct err *err)
 	return rc;
 }
 
+/*
+ * A string literal that means the same whatever standard_conforming_strings
+ * is: with a backslash in it, an E'' string with backslashes doubled.
+ */
+static void
+pg_quote_literal(struct strbuf *out, const char *text)
+{
+	if (strchr(text, '\\') == NULL) {
+		dialect_quote_literal_std(out, text);
+		return;
+	}
+	strbuf_addstr(out, "E'");
+	for (; *text != '\0'; text++) {
+		if (*text == '\'' || *text == '\\')
+			strbuf_addch(out, *text);
+		strbuf_addch(out, *text);
+	}
+	strbuf_addch(out, '\'');
+}
+
 const struct dialect dialect_postgres = {
 	.name = "postgresql",
 	.flavor = SQL_POSTGRES,
@@ -358,5 +390,5 @@ const struct dialect dialect_postgres = {
 	.lock = pg_lock,
 	.unlock = pg_unlock,
 	.quote_ident = dialect_quote_ident_std,
-	.quote_literal = dialect_quote_literal_std
+	.quote_literal = pg_quote_literal
 };

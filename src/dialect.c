@@ -71,8 +71,19 @@ dialect_commit(struct conn *conn, struct err *err)
 		strbuf_addf(&sb, "RELEASE SAVEPOINT migrate_%d",
 		    conn->txn_depth - 1);
 	rc = conn->dialect->exec(conn, sb.buf, err);
+	if (rc != 0 && conn->txn_depth == 1) {
+		struct err	 rerr = ERR_INIT;
+
+		/*
+		 * PostgreSQL ends a transaction whose COMMIT fails; SQLite
+		 * keeps it open (SQLITE_BUSY). End it here either way so that
+		 * the depth says the truth; the COMMIT's error is reported.
+		 */
+		conn->dialect->exec(conn, "ROLLBACK", &rerr);
+		err_release(&rerr);
+	}
 	if (rc == 0 || conn->txn_depth == 1)
-		conn->txn_depth--;	/* a failed COMMIT ends it too */
+		conn->txn_depth--;
 	strbuf_release(&sb);
 	return rc;
 }

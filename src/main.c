@@ -179,10 +179,11 @@ main(int argc, char **argv)
 		    "see 'migrate --help'", argv[i]);
 		goto done;
 	}
+	args.help = mo.help;
 	if ((rc = args_parse(&args, entry, argc - i - 1, argv + i + 1,
 	    &err)) != 0)
 		goto done;
-	if (args.help || mo.help) {
+	if (args.help) {
 		cmd_usage(stdout, entry);
 		goto done;
 	}

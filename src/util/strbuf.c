@@ -133,6 +133,24 @@ strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 }
 
 void
+strbuf_replace(struct strbuf *sb, const char *needle, const char *repl)
+{
+	struct strbuf	 out = STRBUF_INIT;
+	size_t		 nlen = strlen(needle);
+	const char	*p, *hit;
+
+	if (nlen == 0 || strstr(sb->buf, needle) == NULL)
+		return;
+	for (p = sb->buf; (hit = strstr(p, needle)) != NULL; p = hit + nlen) {
+		strbuf_add(&out, p, (size_t)(hit - p));
+		strbuf_addstr(&out, repl);
+	}
+	strbuf_addstr(&out, p);
+	strbuf_release(sb);
+	*sb = out;
+}
+
+void
 strbuf_rtrim(struct strbuf *sb)
 {
 	size_t	 len = sb->len;

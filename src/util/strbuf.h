@@ -34,6 +34,9 @@ void	 strbuf_addf(struct strbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 strbuf_vaddf(struct strbuf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
+/* Replace every occurrence of needle (not empty) with repl. */
+void	 strbuf_replace(struct strbuf *, const char *needle,
+	    const char *repl);
 /* Remove trailing whitespace. */
 void	 strbuf_rtrim(struct strbuf *);
 /*

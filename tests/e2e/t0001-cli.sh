@@ -30,6 +30,11 @@ test_expect_success 'help CMD and CMD --help print the same usage' '
 	expect_grep "--no-transaction" out
 '
 
+test_expect_success '-h before the command shows its usage' '
+	run_migrate 0 -h exec
+	expect_grep "usage: migrate exec" out
+'
+
 test_expect_success 'CMD -h works without a migrate.ini' '
 	run_migrate 0 config -h
 	expect_grep "usage: migrate config" out

@@ -45,6 +45,13 @@ test_expect_success '${VAR} and ${VAR:-default} come from the environment' '
 	! grep -q s3cret out err
 '
 
+test_expect_success 'a password is masked where another key interpolates the URL' '
+	printf "[migrate]\nurl = postgresql://u:s3cret@h/db\ndev_url = postgresql://u:d3v@h/dev\nschemas = %%(url)s %%(dev_url)s\n" >migrate.ini
+	run_migrate 0 config
+	expect_grep "schemas = postgresql://u:***@h/db postgresql://u:***@h/dev" out
+	! grep -q -e s3cret -e d3v out err
+'
+
 test_expect_success 'an unset ${VAR} is an error naming file and line' '
 	printf "[migrate]\n\nurl = \${NOPE_NOT_SET}\n" >migrate.ini
 	run_migrate 2 config

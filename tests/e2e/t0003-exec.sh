@@ -138,11 +138,19 @@ test_expect_success 'pg: a refused connection says so in one line' '
 	! grep -q secretpw err
 '
 
-test_expect_success 'pg: an unknown URL parameter is reported by name' '
+test_expect_success 'pg: an unknown URL parameter is a configuration error' '
 	echo "SELECT 1;" >one.sql
-	run_migrate 1 --url "$MIGRATE_TEST_PG_URL?bogus_opt=1" exec one.sql
+	run_migrate 2 --url "$MIGRATE_TEST_PG_URL?bogus_opt=1" exec one.sql
 	expect_grep "bogus_opt" err
 	! grep -q "p@ss" err
+'
+
+test_expect_success 'pg: COPY from the client is refused and the rest rolls back' '
+	url=$(pg_newdb exec_copy)
+	printf "CREATE TABLE z (x INTEGER);\nCOPY z FROM stdin;\n" >copy.sql
+	run_migrate 1 --url "$url" exec copy.sql
+	expect_grep "copy.sql:2: COPY ... FROM STDIN and TO STDOUT cannot run" err
+	test "$(psql -X -At -d exec_copy -c "SELECT count(*) FROM pg_tables WHERE tablename = '"'"'z'"'"'")" = 0
 '
 
 test_expect_success 'pg: query parameters reach libpq (application_name)' '

@@ -234,6 +234,30 @@ test_dialect_sqlite_readonly_and_missing_dir(void **state)
 }
 
 static void
+test_dialect_sqlite_failed_commit_ends_transaction(void **state)
+{
+	struct conn	*c = open_sqlite("fk.db");
+	struct err	 err = ERR_INIT;
+
+	(void)state;
+	exec_ok(c, "PRAGMA foreign_keys = ON");
+	exec_ok(c, "CREATE TABLE p (id INTEGER PRIMARY KEY); "
+	    "CREATE TABLE ch (p_id INTEGER REFERENCES p (id) "
+	    "DEFERRABLE INITIALLY DEFERRED)");
+	assert_int_equal(dialect_begin(c, &err), 0);
+	exec_ok(c, "INSERT INTO ch VALUES (42)");
+	/* SQLite refuses the COMMIT and keeps the transaction open */
+	assert_int_equal(dialect_commit(c, &err), MG_EDB);
+	assert_non_null(strstr(err.msg, "FOREIGN KEY constraint failed"));
+	err_release(&err);
+	assert_int_equal(c->txn_depth, 0);
+	assert_int_equal(dialect_begin(c, &err), 0);	/* usable again */
+	assert_int_equal(dialect_commit(c, &err), 0);
+	query_col(c, "SELECT count(*) FROM ch", NULL, "0");
+	dialect_disconnect(c);
+}
+
+static void
 test_dialect_sqlite_memory(void **state)
 {
 	struct conn	*c = open_url("sqlite://");
@@ -261,6 +285,24 @@ test_dialect_pg_exec_query_and_errors(void **state)
 	err_release(&err);
 	query_col(c, "SELECT $1::int + 1", "41", "42");
 	exec_ok(c, "DROP TABLE t, probe");
+	dialect_disconnect(c);
+}
+
+static void
+test_dialect_pg_literal_survives_nonstandard_strings(void **state)
+{
+	struct conn	*c = open_url(pg_url());
+	struct strbuf	 sql = STRBUF_INIT;
+	static const char evil[] = "x\\'; SELECT 'pwned";
+
+	(void)state;
+	exec_ok(c, "SET standard_conforming_strings = off");
+	strbuf_addstr(&sql, "SELECT ");
+	c->dialect->quote_literal(&sql, evil);
+	query_col(c, sql.buf, NULL, evil);
+	exec_ok(c, "SET standard_conforming_strings = on");
+	query_col(c, sql.buf, NULL, evil);
+	strbuf_release(&sql);
 	dialect_disconnect(c);
 }
 
@@ -338,8 +380,10 @@ main(void)
 		cmocka_unit_test(test_dialect_sqlite_syntax_error_line),
 		cmocka_unit_test(test_dialect_sqlite_lock_waits_then_fails),
 		cmocka_unit_test(test_dialect_sqlite_readonly_and_missing_dir),
+		cmocka_unit_test(test_dialect_sqlite_failed_commit_ends_transaction),
 		cmocka_unit_test(test_dialect_sqlite_memory),
 		cmocka_unit_test(test_dialect_pg_exec_query_and_errors),
+		cmocka_unit_test(test_dialect_pg_literal_survives_nonstandard_strings),
 		cmocka_unit_test(test_dialect_pg_lock_names_holder),
 		cmocka_unit_test(test_dialect_pg_lock_dies_with_the_session),
 		cmocka_unit_test(test_dialect_pg_bad_password_is_masked),
