@@ -60,6 +60,13 @@ struct config_raw {
 	unsigned	 line;
 };
 
+/* A value the reader cut out of its line. */
+struct config_cut {
+	char		*text;
+	unsigned	 line;
+	int		 cont;		/* from a continuation line */
+};
+
 struct config_parse {
 	struct config		*cfg;
 	FILE			*f;
@@ -67,13 +74,9 @@ struct config_parse {
 	unsigned		 lineno;	/* of the line inih holds now */
 	struct strbuf		 line;
 	/* values cut out of lines, so inih never truncates or splits them */
-	char			**vals;
-	unsigned		*val_lines;
-	int			*val_cont;	/* a continuation line */
+	struct config_cut	*vals;
 	size_t			 nvals;
 	size_t			 valloc;
-	size_t			 vlalloc;
-	size_t			 vcalloc;
 	struct config_raw	*raw;
 	size_t			 nraw;
 	size_t			 rawalloc;
@@ -194,14 +197,12 @@ config_reader(char *buf, int size, void *stream)
 		namelen = (size_t)(sep - s);
 	}
 	XGROW(p->vals, p->valloc, p->nvals + 1);
-	XGROW(p->val_lines, p->vlalloc, p->nvals + 1);
-	XGROW(p->val_cont, p->vcalloc, p->nvals + 1);
 	s = sep + 1;
 	while (*s == ' ' || *s == '\t')
 		s++;
-	p->vals[p->nvals] = xstrdup(s);
-	p->val_lines[p->nvals] = p->lineno;
-	p->val_cont[p->nvals] = cont;
+	p->vals[p->nvals].text = xstrdup(s);
+	p->vals[p->nvals].line = p->lineno;
+	p->vals[p->nvals].cont = cont;
 	if (cont)
 		snprintf(buf, (size_t)size, " %c%zu\n", CONFIG_MARK, p->nvals);
 	else
@@ -229,6 +230,7 @@ config_handler(void *user, const char *section, const char *name,
 {
 	struct config_parse	*p = user;
 	struct config_raw	*r;
+	struct strbuf		 joined = STRBUF_INIT;
 	char			*key, *end;
 	size_t			 idx, i;
 	unsigned		 line;
@@ -240,7 +242,7 @@ config_handler(void *user, const char *section, const char *name,
 	idx = strtoul(value + 1, &end, 10);
 	if (*end != '\0' || idx >= p->nvals)
 		return 0;
-	line = p->val_lines[idx];
+	line = p->vals[idx].line;
 	if (*section == '\0') {
 		err_set(p->err, MG_ECONFIG,
 		    "key '%s' is outside any section; put it under [%s]",
@@ -255,16 +257,14 @@ config_handler(void *user, const char *section, const char *name,
 	key = xstrdup(name);
 	for (i = 0; key[i] != '\0'; i++)
 		key[i] = (char)tolower((unsigned char)key[i]);
-	if (p->val_cont[idx]) {
+	if (p->vals[idx].cont) {
 		/* a continuation line: configparser joins with a newline */
 		r = config_raw_find(p, key);
 		if (r != NULL) {
-			end = r->value;
-			r->value = xmalloc(strlen(end) + strlen(
-			    p->vals[idx]) + 2);
-			snprintf(r->value, strlen(end) + strlen(p->vals[idx])
-			    + 2, "%s\n%s", end, p->vals[idx]);
-			xfree(end);
+			strbuf_addf(&joined, "%s\n%s", r->value,
+			    p->vals[idx].text);
+			xfree(r->value);
+			r->value = strbuf_detach(&joined, NULL);
 		}
 		xfree(key);
 		return 1;
@@ -278,7 +278,7 @@ config_handler(void *user, const char *section, const char *name,
 	}
 	XGROW(p->raw, p->rawalloc, p->nraw + 1);
 	p->raw[p->nraw].key = key;
-	p->raw[p->nraw].value = xstrdup(p->vals[idx]);
+	p->raw[p->nraw].value = xstrdup(p->vals[idx].text);
 	p->raw[p->nraw].line = line;
 	p->nraw++;
 	return 1;
@@ -565,10 +565,8 @@ done:
 		fclose(p.f);
 	strbuf_release(&p.line);
 	for (i = 0; i < p.nvals; i++)
-		xfree(p.vals[i]);
+		xfree(p.vals[i].text);
 	xfree(p.vals);
-	xfree(p.val_lines);
-	xfree(p.val_cont);
 	for (i = 0; i < p.nraw; i++) {
 		xfree(p.raw[i].key);
 		xfree(p.raw[i].value);
