@@ -34,11 +34,15 @@ endif
 
 # The library: everything but main.c, linked into the binary and the tests.
 LIB_OBJS += src/util/error.o
+LIB_OBJS += src/util/sha256.o
 LIB_OBJS += src/util/strbuf.o
 LIB_OBJS += src/util/xmalloc.o
 LIB_OBJS += src/config.o
 LIB_OBJS += src/url.o
 LIB_OBJS += src/sqlsplit.o
+LIB_OBJS += src/script.o
+LIB_OBJS += src/graph.o
+LIB_OBJS += src/version.o
 LIB_OBJS += src/dialect.o
 LIB_OBJS += src/dialect-sqlite.o
 LIB_OBJS += src/dialect-postgres.o
@@ -46,18 +50,35 @@ LIB_OBJS += src/cmd.o
 LIB_OBJS += src/cmd-config.o
 LIB_OBJS += src/cmd-exec.o
 LIB_OBJS += src/cmd-help.o
+LIB_OBJS += src/cmd-init.o
+LIB_OBJS += src/cmd-downgrade.o
+LIB_OBJS += src/cmd-upgrade.o
+LIB_OBJS += src/cmd-edit.o
+LIB_OBJS += src/cmd-merge.o
+LIB_OBJS += src/cmd-revision.o
+LIB_OBJS += src/cmd-stamp.o
+LIB_OBJS += src/cmd-history.o
+LIB_OBJS += src/cmd-show.o
+LIB_OBJS += src/cmd-branches.o
+LIB_OBJS += src/cmd-heads.o
+LIB_OBJS += src/cmd-current.o
 
 UNIT_TESTS += test-cmd
 UNIT_TESTS += test-config
 UNIT_TESTS += test-dialect
 UNIT_TESTS += test-error
+UNIT_TESTS += test-sha256
 UNIT_TESTS += test-sqlsplit
 UNIT_TESTS += test-strbuf
 UNIT_TESTS += test-url
 
 
-OBJS	 = $(addprefix $(O)/,$(LIB_OBJS))
-TOBJS	 = $(addprefix $(O)/unit/,$(LIB_OBJS))
+# Every file under templates/ is compiled in (scripts/embed-templates.sh), so
+# that the binary finds its templates wherever it is copied.
+GEN_OBJS = gen/templates.o
+
+OBJS	 = $(addprefix $(O)/,$(LIB_OBJS) $(GEN_OBJS))
+TOBJS	 = $(addprefix $(O)/unit/,$(LIB_OBJS) $(GEN_OBJS))
 TBINS	 = $(addprefix $(O)/unit/,$(UNIT_TESTS))
 HEADERS	 = $(wildcard src/*.h src/util/*.h)
 
@@ -79,6 +100,18 @@ $(O)/%.o: %.c $(HEADERS)
 # Unit tests link a copy of the library built with -DUNIT_TESTING, so that
 # cmocka sees every allocation.
 $(O)/unit/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -c -o $@ $<
+
+$(O)/gen/templates.c: scripts/embed-templates.sh $(shell find templates -type f)
+	@mkdir -p $(dir $@)
+	sh scripts/embed-templates.sh templates >$@.tmp
+	mv $@.tmp $@
+
+$(O)/gen/templates.o: $(O)/gen/templates.c $(HEADERS)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/unit/gen/templates.o: $(O)/gen/templates.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -c -o $@ $<
 

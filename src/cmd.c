@@ -7,9 +7,21 @@
 #include "cmd.h"
 
 const struct cmd_entry *const cmd_table[] = {
+	&cmd_branches_entry,
 	&cmd_config_entry,
+	&cmd_current_entry,
+	&cmd_downgrade_entry,
+	&cmd_edit_entry,
 	&cmd_exec_entry,
+	&cmd_heads_entry,
 	&cmd_help_entry,
+	&cmd_history_entry,
+	&cmd_init_entry,
+	&cmd_merge_entry,
+	&cmd_revision_entry,
+	&cmd_show_entry,
+	&cmd_stamp_entry,
+	&cmd_upgrade_entry,
 	NULL
 };
 
@@ -227,4 +239,167 @@ cmd_list(FILE *f)
 
 	for (e = cmd_table; *e != NULL; e++)
 		fprintf(f, "  %-12s %s\n", (*e)->name, (*e)->summary);
+}
+
+int
+cmd_connect(struct cmd_ctx *ctx, struct err *err)
+{
+	int	 rc;
+
+	if (ctx->conn != NULL)
+		return 0;
+	if ((rc = cmd_url(ctx, err)) != 0)
+		return rc;
+	return dialect_connect(&ctx->conn, ctx->url, err);
+}
+
+int
+cmd_url(struct cmd_ctx *ctx, struct err *err)
+{
+	const struct config_entry	*e;
+	const char			*text;
+	int				 rc;
+
+	if (ctx->url != NULL)
+		return 0;
+	text = config_url(ctx->config, ctx->url_flag, ctx->url_env);
+	if (text == NULL)
+		return err_set(err, MG_ECONFIG, "no database URL: set 'url' "
+		    "in migrate.ini, MIGRATE_URL, or --url");
+	if ((rc = url_parse(&ctx->url, text, err)) != 0) {
+		e = config_find(ctx->config, "url");
+		if (e != NULL && e->value == text)
+			err_set_path(err, ctx->config->path, e->line);
+		else if (text == ctx->url_env) {
+			/* say where the bad URL came from */
+			err_set_path(err, "MIGRATE_URL", 0);
+		}
+		return rc;
+	}
+	return 0;
+}
+
+static void
+cmd_format_ids(struct strbuf *out, struct rev *const *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : "", v[i]->id);
+}
+
+static void
+cmd_format_labels(struct strbuf *out, const struct rev *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->script->nlabels; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : "", r->script->labels[i]);
+}
+
+void
+cmd_format_rev(struct strbuf *out, const struct rev *r, int flags,
+    const struct revset *current)
+{
+	int	 head = r->nchildren == 0;
+	int	 real_head = head && r->ndependents == 0;
+
+	if (flags & FMT_VERBOSE) {
+		cmd_format_rev_verbose(out, r, current);
+		return;
+	}
+	if (flags & FMT_PARENTS) {
+		if (r->nparents == 0)
+			strbuf_addstr(out, "<base>");
+		else
+			cmd_format_ids(out, r->parents, r->nparents);
+		if (r->ndeps > 0) {
+			strbuf_addstr(out, " (");
+			cmd_format_ids(out, r->deps, r->ndeps);
+			strbuf_addch(out, ')');
+		}
+		strbuf_addstr(out, " -> ");
+	}
+	strbuf_addstr(out, r->id);
+	if ((flags & FMT_BRANCHES) && r->script->nlabels > 0) {
+		strbuf_addstr(out, " (");
+		cmd_format_labels(out, r);
+		strbuf_addch(out, ')');
+	}
+	if (flags & (FMT_HEAD | FMT_TREE)) {
+		if (real_head)
+			strbuf_addstr(out, " (head)");
+		if (head && !real_head)
+			strbuf_addstr(out, " (effective head)");
+		if (current != NULL && revset_has(current, r))
+			strbuf_addstr(out, " (current)");
+	}
+	if (flags & FMT_TREE) {
+		if (r->nchildren > 1)
+			strbuf_addstr(out, " (branchpoint)");
+		if (r->nparents > 1)
+			strbuf_addstr(out, " (mergepoint)");
+	}
+	if (flags & FMT_DOC)
+		strbuf_addf(out, ", %s", r->script->message);
+}
+
+/* Alembic's log entry: what history -v, show and current -v print. */
+void
+cmd_format_rev_verbose(struct strbuf *out, const struct rev *r,
+    const struct revset *current)
+{
+	const struct script	*s = r->script;
+	const char		*p, *nl, *c, *end = s->text + s->len;
+	size_t			 len;
+
+	strbuf_addstr(out, "Rev: ");
+	cmd_format_rev(out, r, FMT_TREE, current);
+	strbuf_addstr(out, "\n");
+	if (r->nparents > 1) {
+		strbuf_addstr(out, "Merges: ");
+		cmd_format_ids(out, r->parents, r->nparents);
+	} else {
+		strbuf_addstr(out, "Parent: ");
+		if (r->nparents == 0)
+			strbuf_addstr(out, "<base>");
+		else
+			cmd_format_ids(out, r->parents, r->nparents);
+	}
+	strbuf_addch(out, '\n');
+	if (r->ndeps > 0) {
+		strbuf_addstr(out, "Also depends on: ");
+		cmd_format_ids(out, r->deps, r->ndeps);
+		strbuf_addch(out, '\n');
+	}
+	if (r->nchildren > 1) {
+		strbuf_addstr(out, "Branches into: ");
+		cmd_format_ids(out, r->children, r->nchildren);
+		strbuf_addch(out, '\n');
+	}
+	if (s->nlabels > 0) {
+		strbuf_addstr(out, "Branch names: ");
+		cmd_format_labels(out, r);
+		strbuf_addch(out, '\n');
+	}
+	strbuf_addf(out, "Path: %s\n\n", s->path);
+	/* the header, indented, as Alembic shows the module's docstring */
+	for (p = s->text; end - p >= 2 && p[0] == '-' && p[1] == '-';
+	    p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		c = p + 2;
+		if (c < nl && *c == ' ')
+			c++;
+		len = (size_t)(nl - c);
+		if (len > 0 && c[len - 1] == '\r')
+			len--;
+		if (len > 0)
+			strbuf_addf(out, "    %.*s\n", (int)len, c);
+		else
+			strbuf_addch(out, '\n');
+		if (nl == end)
+			break;
+	}
+	strbuf_addch(out, '\n');
 }

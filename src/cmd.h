@@ -62,9 +62,21 @@ struct cmd_entry {
 				    struct err *);
 };
 
+extern const struct cmd_entry cmd_branches_entry;
 extern const struct cmd_entry cmd_config_entry;
+extern const struct cmd_entry cmd_current_entry;
+extern const struct cmd_entry cmd_downgrade_entry;
+extern const struct cmd_entry cmd_edit_entry;
 extern const struct cmd_entry cmd_exec_entry;
+extern const struct cmd_entry cmd_heads_entry;
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_init_entry;
+extern const struct cmd_entry cmd_merge_entry;
+extern const struct cmd_entry cmd_revision_entry;
+extern const struct cmd_entry cmd_show_entry;
+extern const struct cmd_entry cmd_stamp_entry;
+extern const struct cmd_entry cmd_upgrade_entry;
 
 extern const struct cmd_entry *const cmd_table[];
 
@@ -88,6 +100,56 @@ const char	*args_get(const struct args *, const char *name);
 void		 cmd_usage(FILE *, const struct cmd_entry *);
 /* Print the list of commands. */
 void		 cmd_list(FILE *);
+/*
+ * Parse the database URL in force (--url, MIGRATE_URL, url) into
+ * ctx->url; MG_ECONFIG naming where a bad one came from.
+ */
+int		 cmd_url(struct cmd_ctx *, struct err *);
+/* cmd_url, then connect ctx->conn (once). */
+int		 cmd_connect(struct cmd_ctx *, struct err *);
+
+/* What cmd_format_rev shows of a revision, as Alembic's cmd_format. */
+#define FMT_PARENTS	0x01	/* "parent -> " */
+#define FMT_BRANCHES	0x02	/* " (label)" */
+#define FMT_DOC		0x04	/* ", message" */
+#define FMT_TREE	0x08	/* (head) (current) (branchpoint) ... */
+#define FMT_HEAD	0x10	/* (head) (current) only */
+#define FMT_VERBOSE	0x20	/* the whole log entry */
+/* current (the version rows, or NULL) adds " (current)". */
+void		 cmd_format_rev(struct strbuf *out, const struct rev *,
+		    int flags, const struct revset *current);
+void		 cmd_format_rev_verbose(struct strbuf *out,
+		    const struct rev *, const struct revset *current);
+
+/* cmd-upgrade.c */
+/* upgrade (or downgrade) to args->argv[0], online or with --sql. */
+int		 cmd_upgrade_run(struct cmd_ctx *, struct args *, int upgrade,
+		    struct err *);
+
+/* cmd-current.c */
+/* The database's version rows, read without lock or table creation. */
+int		 cmd_current_rows(struct revset *out, struct cmd_ctx *,
+		    const struct graph *, struct err *);
+
+/* cmd-show.c */
+/* Whether a revision spec needs the database (current, +N, -N). */
+int		 cmd_spec_needs_db(const char *spec);
+
+/* cmd-revision.c */
+/* A new revision script's parts; strings borrowed. */
+struct revision_new {
+	const char	*message;
+	const char	*rev_id;	/* NULL: 12 random hex digits */
+	struct revset	 parents;
+	const char	*labels;	/* "a, b" or NULL */
+	const char	*depends;	/* "id, label" or NULL */
+	const char	*version_path;	/* NULL: the parent's or the first */
+	const char	*upgrades;	/* SQL, or NULL */
+	const char	*downgrades;
+};
+/* Render the template and write the script, never half a file. */
+int		 cmd_revision_write(struct cmd_ctx *, const struct graph *,
+		    const struct revision_new *, struct err *);
 
 /* cmd-help.c */
 /* Print the global usage and the list of commands. */

@@ -380,6 +380,74 @@ pg_quote_literal(struct strbuf *out, const char *text)
 	strbuf_addch(out, '\'');
 }
 
+static int
+pg_table_exists(int *out, struct conn *conn, const char *schema,
+    const char *table, struct err *err)
+{
+	struct rows	*rows = NULL;
+	const char	*params[2];
+	int		 rc;
+
+	*out = 0;
+	params[0] = table;
+	params[1] = schema;
+	rc = pg_query(&rows, conn, schema != NULL ?
+	    "SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = $1 "
+	    "AND schemaname = $2" :
+	    "SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = $1 "
+	    "AND schemaname = ANY (current_schemas(false))",
+	    params, schema != NULL ? 2 : 1, err);
+	if (rc == 0)
+		*out = rows->nrows > 0;
+	rows_free(rows);
+	return rc;
+}
+
+static int
+pg_set_timeouts(struct conn *conn, long lock_ms, long statement_ms,
+    int local, struct err *err)
+{
+	struct strbuf	 sql = STRBUF_INIT;
+	int		 rc = 0;
+
+	if (lock_ms >= 0)
+		strbuf_addf(&sql, "SET %slock_timeout = %ld",
+		    local ? "LOCAL " : "", lock_ms);
+	if (lock_ms >= 0 && (rc = pg_exec(conn, sql.buf, err)) != 0)
+		goto done;
+	strbuf_reset(&sql);
+	if (statement_ms >= 0) {
+		strbuf_addf(&sql, "SET %sstatement_timeout = %ld",
+		    local ? "LOCAL " : "", statement_ms);
+		rc = pg_exec(conn, sql.buf, err);
+	}
+done:
+	strbuf_release(&sql);
+	return rc;
+}
+
+/* Indexes a failed CREATE INDEX CONCURRENTLY left behind, invalid. */
+static void
+pg_failure_note(struct strbuf *out, struct conn *conn)
+{
+	struct rows	*rows = NULL;
+	struct err	 err = ERR_INIT;
+	size_t		 i;
+
+	if (pg_query(&rows, conn, "SELECT indexrelid::regclass::text FROM "
+	    "pg_catalog.pg_index WHERE NOT indisvalid ORDER BY 1", NULL, 0,
+	    &err) == 0 && rows->nrows > 0) {
+		strbuf_addstr(out, "invalid index left behind: ");
+		for (i = 0; i < rows->nrows; i++)
+			strbuf_addf(out, "%s%s", i ? ", " : "",
+			    rows_get(rows, i, 0));
+		strbuf_addstr(out, " (DROP INDEX CONCURRENTLY it before "
+		    "retrying)");
+	}
+	rows_free(rows);
+	err_release(&err);
+}
+
 const struct dialect dialect_postgres = {
 	.name = "postgresql",
 	.flavor = SQL_POSTGRES,
@@ -389,6 +457,10 @@ const struct dialect dialect_postgres = {
 	.query = pg_query,
 	.lock = pg_lock,
 	.unlock = pg_unlock,
+	.table_exists = pg_table_exists,
+	.begin_sql = "BEGIN",
+	.set_timeouts = pg_set_timeouts,
+	.failure_note = pg_failure_note,
 	.quote_ident = dialect_quote_ident_std,
 	.quote_literal = pg_quote_literal
 };

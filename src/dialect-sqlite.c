@@ -1,20 +1,47 @@
 /*
  * The SQLite dialect: a database file (or memory) opened through
  * sqlite3_open_v2, statements run one prepared statement at a time so that
- * an error can say where it is.
+ * an error can say where it is, and a migration lock that is an
+ * open-file-description lock on the database file.
  */
+#define _GNU_SOURCE	/* F_OFD_SETLK; before any include, for <features.h> */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "dialect.h"
 
-#define SQLITE_BUSY_MS	5000	/* how long a statement waits for a lock */
+#define SQLITE_BUSY_MS		5000	/* how long a statement waits */
+#define SQLITE_LOCK_POLL_MS	50	/* how often lock tries again */
+
+/*
+ * The migration lock is a write lock on one byte of the database file,
+ * taken with F_OFD_SETLK on a descriptor of our own. SQLite locks the bytes
+ * PENDING_BYTE (0x40000000) .. PENDING_BYTE + 1 + 510 of the file (pending,
+ * reserved, then the 510 shared bytes), and nothing else of it (WAL locks
+ * are in the -shm file). SQLite never stores data in the page that holds
+ * those bytes (the lock-byte page). Our byte is above SQLite's range,
+ * 1024 + (hash of key % 2048) into that page: within its first 4096 bytes,
+ * the default page size. Locks are advisory, so only another locker of the
+ * same byte notices ours (with 512- or 1024-byte pages the byte lies in a
+ * data page, which is as harmless): SQLite's locks never conflict with it,
+ * and two keys whose hashes meet merely wait for each other.
+ */
+#define SQLITE_LOCK_BASE	(0x40000000 + 1024)
+#define SQLITE_LOCK_SPAN	2048
 
 struct sqlite_conn {
 	struct conn	 base;
 	sqlite3		*db;
 	char		*name;	/* the file as the user wrote it, or :memory: */
+	int		 lockfd;	/* our descriptor of the file, or -1 */
 };
 
 /* 1-based line of position pos within text. */
@@ -84,6 +111,13 @@ sqlite_disconnect(struct conn *conn)
 	if (c == NULL)
 		return;
 	sqlite3_close_v2(c->db);
+	/*
+	 * Closing any descriptor of a file drops every POSIX lock the process
+	 * holds on it, SQLite's included: close ours only once SQLite is done
+	 * with the file. This releases the migration lock if still held.
+	 */
+	if (c->lockfd >= 0)
+		close(c->lockfd);
 	xfree(c->name);
 	xfree(c->base.display_url);
 	xfree(c->base.server_version);
@@ -102,6 +136,7 @@ sqlite_connect(struct conn **out, const struct url *url, struct err *err)
 	file = sqlite_filename(url, &flags);
 	c = xcalloc(1, sizeof *c);
 	c->base.dialect = &dialect_sqlite;
+	c->lockfd = -1;
 	c->name = xstrdup(url->memory ? ":memory:" : url->path);
 	c->base.server_version = xstrdup(sqlite3_libversion());
 	c->base.server_version_num = sqlite3_libversion_number();
@@ -170,9 +205,11 @@ sqlite_exec(struct conn *conn, const char *sql, struct err *err)
 done:
 	sqlite3_finalize(stmt);
 	if (rc != 0 && sqlite3_get_autocommit(c->db) && conn->txn_depth > 0) {
-		/* SQLite rolled the transaction back itself (disk full ...) */
+		/*
+		 * SQLite rolled the transaction back itself (disk full ...).
+		 * The migration lock is not a transaction: it stays held.
+		 */
 		conn->txn_depth = 0;
-		conn->locked = 0;
 	}
 	return rc;
 }
@@ -238,42 +275,169 @@ done:
 	return rc;
 }
 
+/* The byte of the file that is the lock of key; see SQLITE_LOCK_BASE. */
+static void
+sqlite_lock_range(struct flock *fl, short type, const char *key)
+{
+	const char	*s;
+	uint32_t	 h = 0x811c9dc5U;	/* 32-bit FNV-1a */
+
+	for (s = key; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x01000193U;
+	memset(fl, 0, sizeof *fl);	/* OFD locks want l_pid 0 */
+	fl->l_type = type;
+	fl->l_whence = SEEK_SET;
+	fl->l_start = (off_t)SQLITE_LOCK_BASE + (off_t)(h % SQLITE_LOCK_SPAN);
+	fl->l_len = 1;
+}
+
+static unsigned
+sqlite_ms_since(const struct timespec *start)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (unsigned)((now.tv_sec - start->tv_sec) * 1000 +
+	    (now.tv_nsec - start->tv_nsec) / 1000000);
+}
+
+/*
+ * MG_ELOCKED. An OFD lock does not record its holder (F_OFD_GETLK says
+ * pid -1), but a POSIX lock on the byte would: name the pid when there is
+ * one.
+ */
+static int
+sqlite_lock_busy(struct err *err, struct sqlite_conn *c, const char *key,
+    unsigned wait_ms)
+{
+	struct flock	 fl;
+	char		 pid[32] = "";
+
+	sqlite_lock_range(&fl, F_WRLCK, key);
+	if (fcntl(c->lockfd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK &&
+	    fl.l_pid > 0)
+		snprintf(pid, sizeof pid, "pid %ld, ", (long)fl.l_pid);
+	return err_set(err, MG_ELOCKED, "database '%s' is locked by another "
+	    "migrate run (%swaited %g s)", c->name, pid, wait_ms / 1000.0);
+}
+
 static int
 sqlite_lock(struct conn *conn, const char *key, unsigned wait_ms,
     struct err *err)
 {
 	struct sqlite_conn	*c = (struct sqlite_conn *)conn;
-	int			 rc;
+	struct flock		 fl;
+	struct timespec		 start, nap;
+	const char		*file;
+	unsigned		 waited;
 
-	(void)key;	/* one database file, one lock */
-	if (conn->locked || conn->txn_depth > 0)
-		BUG("lock taken twice or inside a transaction");
-	sqlite3_busy_timeout(c->db, (int)wait_ms);
-	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
-	if ((rc & 0xff) == SQLITE_BUSY)
-		return err_set(err, MG_ELOCKED, "SQLite database '%s' is "
-		    "locked by another connection (waited %u ms)", c->name,
-		    wait_ms);
-	if (rc != SQLITE_OK)
-		return sqlite_error(err, c->db, NULL, NULL);
+	if (conn->locked)
+		BUG("lock taken twice");
+	file = sqlite3_db_filename(c->db, "main");
+	if (file == NULL || *file == '\0') {
+		/* in memory or temporary: no other process can open it */
+		conn->locked = 1;
+		return 0;
+	}
+	/*
+	 * Our own open file description, so that the lock belongs to this
+	 * connection alone, survives SQLite closing its descriptors, and dies
+	 * with the process. It stays open until disconnect (see there).
+	 */
+	if (c->lockfd < 0 &&
+	    (c->lockfd = open(file, O_RDWR | O_CLOEXEC)) < 0)
+		return err_set(err, MG_EIO, "cannot open '%s' to lock it: %s",
+		    c->name, strerror(errno));
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		sqlite_lock_range(&fl, F_WRLCK, key);
+		if (fcntl(c->lockfd, F_OFD_SETLK, &fl) == 0)
+			break;
+		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
+			return err_set(err, MG_EIO, "cannot lock '%s': %s",
+			    c->name, strerror(errno));
+		waited = sqlite_ms_since(&start);
+		if (waited >= wait_ms)
+			return sqlite_lock_busy(err, c, key, wait_ms);
+		waited = wait_ms - waited;
+		if (waited > SQLITE_LOCK_POLL_MS)
+			waited = SQLITE_LOCK_POLL_MS;
+		nap.tv_sec = 0;
+		nap.tv_nsec = (long)waited * 1000000L;
+		nanosleep(&nap, NULL);
+	}
 	conn->locked = 1;
-	conn->txn_depth = 1;
 	return 0;
 }
 
 static int
 sqlite_unlock(struct conn *conn, const char *key, struct err *err)
 {
+	struct sqlite_conn	*c = (struct sqlite_conn *)conn;
+	struct flock		 fl;
+
 	(void)key;
 	if (!conn->locked)
 		return 0;
-	if (conn->txn_depth > 1)
-		BUG("unlock with %d transactions open", conn->txn_depth - 1);
 	conn->locked = 0;
-	if (conn->txn_depth == 0)
-		return 0;	/* SQLite ended it after an error */
-	return dialect_commit(conn, err);
+	if (c->lockfd < 0)
+		return 0;	/* in memory */
+	/*
+	 * Unlock rather than close: closing would also drop SQLite's POSIX
+	 * locks on the file, such as the shared lock a WAL-mode connection
+	 * keeps for its life. The descriptor holds no other lock than the
+	 * migration lock, so unlock all of it.
+	 */
+	sqlite_lock_range(&fl, F_UNLCK, "");
+	fl.l_start = 0;
+	fl.l_len = 0;
+	if (fcntl(c->lockfd, F_OFD_SETLK, &fl) != 0)
+		return err_set(err, MG_EIO, "cannot unlock '%s': %s", c->name,
+		    strerror(errno));
+	return 0;
+}
+
+static int
+sqlite_table_exists(int *out, struct conn *conn, const char *schema,
+    const char *table, struct err *err)
+{
+	struct strbuf	 sql = STRBUF_INIT;
+	struct rows	*rows = NULL;
+	const char	*params[1];
+	int		 rc;
+
+	*out = 0;
+	params[0] = table;
+	strbuf_addstr(&sql, "SELECT 1 FROM ");
+	if (schema != NULL) {
+		dialect_quote_ident_std(&sql, schema);
+		strbuf_addch(&sql, '.');
+	}
+	strbuf_addstr(&sql, "sqlite_master WHERE type = 'table' AND "
+	    "name = $1");
+	if ((rc = sqlite_query(&rows, conn, sql.buf, params, 1, err)) == 0)
+		*out = rows->nrows > 0;
+	rows_free(rows);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/*
+ * SQLite has no statement timeout; lock_timeout is how long a statement
+ * waits for another connection's write lock (the busy timeout).
+ */
+static int
+sqlite_set_timeouts(struct conn *conn, long lock_ms, long statement_ms,
+    int local, struct err *err)
+{
+	struct sqlite_conn	*c = (struct sqlite_conn *)conn;
+
+	(void)statement_ms;
+	(void)local;
+	(void)err;
+	sqlite3_busy_timeout(c->db, lock_ms >= 0 && lock_ms < INT_MAX ?
+	    (int)lock_ms : SQLITE_BUSY_MS);
+	return 0;
 }
 
 const struct dialect dialect_sqlite = {
@@ -285,6 +449,9 @@ const struct dialect dialect_sqlite = {
 	.query = sqlite_query,
 	.lock = sqlite_lock,
 	.unlock = sqlite_unlock,
+	.table_exists = sqlite_table_exists,
+	.set_timeouts = sqlite_set_timeouts,
+	.begin_sql = "BEGIN IMMEDIATE",
 	.quote_ident = dialect_quote_ident_std,
 	.quote_literal = dialect_quote_literal_std
 };

@@ -48,7 +48,7 @@ dialect_begin(struct conn *conn, struct err *err)
 	int		 rc;
 
 	if (conn->txn_depth == 0)
-		strbuf_addstr(&sb, "BEGIN");
+		strbuf_addstr(&sb, conn->dialect->begin_sql);
 	else
 		strbuf_addf(&sb, "SAVEPOINT migrate_%d", conn->txn_depth);
 	if ((rc = conn->dialect->exec(conn, sb.buf, err)) == 0)

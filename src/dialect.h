@@ -35,6 +35,8 @@ struct rows {
 struct dialect {
 	const char	*name;			/* "sqlite", "postgresql" */
 	enum sql_flavor	 flavor;		/* how sqlsplit reads its SQL */
+	/* what starts a transaction: SQLite takes the write lock at once */
+	const char	*begin_sql;
 	/*
 	 * Open a connection. Returns 0, MG_ECONNECT (refused, bad password:
 	 * one line, never the password) or MG_ECONFIG (bad URL parameter).
@@ -56,14 +58,34 @@ struct dialect {
 	int	(*query)(struct rows **out, struct conn *, const char *sql,
 		    const char *const *params, size_t nparams, struct err *);
 	/*
-	 * Take the exclusive migration lock named key, waiting up to wait_ms.
-	 * PostgreSQL: a session advisory lock on a 64-bit hash of key.
-	 * SQLite: BEGIN IMMEDIATE under a busy timeout; while held, begin and
-	 * commit nest as savepoints. MG_ELOCKED names the holder if known.
+	 * Take the exclusive migration lock named key, waiting up to wait_ms
+	 * (0: try once). The lock is not a transaction: while it is held,
+	 * dialect_begin and dialect_commit make real ones, so each revision
+	 * commits on its own and a script can run outside any. It dies with
+	 * the connection or the process. PostgreSQL: a session advisory lock
+	 * on a 64-bit hash of key. SQLite: a Linux open-file-description
+	 * write lock on one byte of the database file chosen by key; a
+	 * database in memory needs none. Returns 0, MG_ELOCKED naming the
+	 * holder if known, MG_EIO (SQLite: cannot open or lock the file) or
+	 * MG_EDB. unlock releases it; it returns 0 when not held.
 	 */
 	int	(*lock)(struct conn *, const char *key, unsigned wait_ms,
 		    struct err *);
 	int	(*unlock)(struct conn *, const char *key, struct err *);
+	/* Whether schema.table exists; schema NULL: the default one. */
+	int	(*table_exists)(int *out, struct conn *, const char *schema,
+		    const char *table, struct err *);
+	/*
+	 * Timeouts in ms for the migration's own statements (-1: leave as
+	 * is); local: for the open transaction only.
+	 */
+	int	(*set_timeouts)(struct conn *, long lock_ms, long statement_ms,
+		    int local, struct err *);
+	/*
+	 * After a non-transactional script failed: what it left behind that
+	 * the user must clean up (PostgreSQL: invalid indexes). May be NULL.
+	 */
+	void	(*failure_note)(struct strbuf *out, struct conn *);
 	void	(*quote_ident)(struct strbuf *out, const char *ident);
 	void	(*quote_literal)(struct strbuf *out, const char *text);
 };

@@ -103,30 +103,6 @@ main_load_config(struct cmd_ctx *ctx, const struct cmd_entry *entry,
 	return 0;
 }
 
-static int
-main_connect(struct cmd_ctx *ctx, struct err *err)
-{
-	const struct config_entry	*e;
-	const char			*text;
-	int				 rc;
-
-	text = config_url(ctx->config, ctx->url_flag, ctx->url_env);
-	if (text == NULL)
-		return err_set(err, MG_ECONFIG, "no database URL: set 'url' "
-		    "in migrate.ini, MIGRATE_URL, or --url");
-	if ((rc = url_parse(&ctx->url, text, err)) != 0) {
-		e = config_find(ctx->config, "url");
-		if (e != NULL && e->value == text)
-			err_set_path(err, ctx->config->path, e->line);
-		else if (text == ctx->url_env) {
-			/* say where the bad URL came from */
-			err_set_path(err, "MIGRATE_URL", 0);
-		}
-		return rc;
-	}
-	return dialect_connect(&ctx->conn, ctx->url, err);
-}
-
 static void
 main_print_error(const struct cmd_ctx *ctx, const struct err *err)
 {
@@ -192,7 +168,7 @@ main(int argc, char **argv)
 			goto done;
 	}
 	if (entry->flags & CMD_NEEDS_DB) {
-		if ((rc = main_connect(&ctx, &err)) != 0)
+		if ((rc = cmd_connect(&ctx, &err)) != 0)
 			goto done;
 	}
 	rc = entry->exec(&ctx, &args, &err);

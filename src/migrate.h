@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -84,6 +85,195 @@ int		 sqlsplit_parse(struct sql_stmts *out, const char *text,
 		    size_t len, enum sql_flavor, struct err *);
 void		 sqlsplit_release(struct sql_stmts *);
 
+/* script.c */
+#define SCRIPT_ID_MAX	32	/* version_num is VARCHAR(32) */
+
+/* The upgrade or the downgrade part of a script: text after its marker. */
+struct script_part {
+	int		 present;	/* the marker line is there */
+	size_t		 off;		/* into text */
+	size_t		 len;
+	unsigned	 line;		/* file line of the part's first line */
+};
+
+/*
+ * One revision script. Every string is owned; down, labels and depends
+ * are arrays of n strings in header order.
+ */
+struct script {
+	char			 *path;
+	char			 *rev;		/* Revision ID */
+	char			**down;		/* Revises */
+	size_t			  ndown;
+	char			**labels;	/* Branch Labels */
+	size_t			  nlabels;
+	char			**depends;	/* Depends On: ids or labels */
+	size_t			  ndepends;
+	char			 *message;
+	char			 *create_date;	/* NULL if absent */
+	char			 *author;	/* NULL if absent */
+	int			  transactional;
+	char			 *text;		/* the whole file */
+	size_t			  len;
+	struct script_part	  up;
+	struct script_part	  down_part;
+};
+
+/*
+ * Read a script from text (taking ownership of it, a malloc'd buffer).
+ * Returns 0, or MG_ECONFIG naming path and line: a missing or repeated
+ * field, a bad id, SQL outside the two parts, no upgrade part.
+ */
+int		 script_parse(struct script **out, const char *path,
+		    char *text, size_t len, struct err *);
+/* script_parse on a file's contents; MG_EIO if it cannot be read. */
+int		 script_read(struct script **out, const char *path,
+		    struct err *);
+void		 script_free(struct script *);
+/* Letters, digits and '_', 1 to SCRIPT_ID_MAX, not a reserved word. */
+int		 script_valid_id(const char *, size_t);
+/* SHA-256 (hex) of the upgrade or downgrade part, line endings ignored. */
+void		 script_checksum(char out[65], const struct script *,
+		    int upgrade);
+/* Alembic's file-name slug of a message; caller frees. */
+char		*script_slug(const char *message, long max);
+/* Expand file_template into out; MG_ECONFIG if it is malformed. */
+int		 script_file_name(struct strbuf *out, const char *tmpl,
+		    const char *rev, const char *slug, time_t when,
+		    const struct tm *tm, struct err *);
+/* Fill ${name} placeholders from vars: name, value, ..., NULL. */
+void		 script_render(struct strbuf *out, const char *tmpl,
+		    size_t len, const char *const *vars);
+
+/* graph.c */
+struct config;
+/* One revision in the graph; pointers borrowed from the graph. */
+struct rev {
+	struct script	 *script;	/* owned by the graph */
+	const char	 *id;		/* script->rev */
+	struct rev	**parents;	/* Revises */
+	size_t		  nparents;
+	struct rev	**deps;		/* Depends On, less what Revises has */
+	size_t		  ndeps;
+	struct rev	**children;
+	size_t		  nchildren;
+	size_t		  achildren;
+	struct rev	**dependents;
+	size_t		  ndependents;
+	size_t		  adependents;
+	size_t		  index;	/* in graph->order */
+};
+
+struct graph_label {
+	const char	*name;		/* borrowed from the script */
+	struct rev	*rev;		/* the revision that declares it */
+	unsigned char	*member;	/* by index: revisions on the branch */
+};
+
+/*
+ * Every revision, in order[] from bases to heads: each after its parents
+ * and dependencies. heads have no children, bases no parents.
+ */
+struct graph {
+	struct rev		 *revs;		/* nrevs, in file-name order */
+	size_t			  nrevs;
+	struct rev		**order;
+	struct rev		**slots;	/* hash of ids */
+	size_t			  nslots;
+	struct rev		**heads;
+	size_t			  nheads;
+	size_t			  aheads;
+	struct rev		**bases;
+	size_t			  nbases;
+	size_t			  abases;
+	struct graph_label	 *labels;
+	size_t			  nlabels;
+};
+
+/* A set of revisions: version rows, or the revisions a spec names. */
+struct revset {
+	struct rev	**v;
+	size_t		  n;
+	size_t		  alloc;
+};
+#define REVSET_INIT { NULL, 0, 0 }
+
+/*
+ * What a revision spec resolves to: revisions, or base (of the branch in
+ * member when the spec was label@base). member borrows a label's or
+ * points to scratch.
+ */
+struct target {
+	struct revset		 revs;
+	int			 base;
+	const unsigned char	*member;
+	unsigned char		*scratch;
+};
+
+/* One step of a plan and the version rows it removes and adds. */
+struct step {
+	struct rev	*rev;
+	int		 upgrade;
+	struct revset	 from;
+	struct revset	 to;
+};
+
+struct plan {
+	struct step	*v;
+	size_t		 n;
+	size_t		 alloc;
+};
+
+/*
+ * Load every *.sql under the version locations and build the graph.
+ * MG_ECONFIG naming the script: a bad header, a duplicate id (also one
+ * differing only in case), a missing parent or dependency, a cycle.
+ */
+int		 graph_load(struct graph **out, const struct config *,
+		    struct err *);
+/* Build from scripts, taking them (the array's slots become NULL). */
+int		 graph_build(struct graph **out, struct script **scripts,
+		    size_t n, struct err *);
+void		 graph_free(struct graph *);
+/* The version folders as absolute or here-relative paths. */
+int		 graph_locations(char ***out, size_t *n,
+		    const struct config *, struct err *);
+void		 graph_locations_free(char **, size_t);
+/* The revision with exactly this id (case-insensitive), or NULL. */
+struct rev	*graph_get(const struct graph *, const char *id);
+const struct graph_label *graph_label(const struct graph *,
+		    const char *name, size_t len);
+/*
+ * Resolve a revision spec as Alembic: head, heads, base, an id prefix, a
+ * branch label, label@head, label@base, +N, -N, head-N, id+N, label@-N.
+ * current (the version rows) may be NULL when the database is not known;
+ * a relative spec then fails with MG_EUSAGE. MG_ENOTFOUND,
+ * MG_EAMBIGUOUS with Alembic's messages. Release with target_release.
+ */
+int		 graph_resolve(struct target *out, const struct graph *,
+		    const char *spec, const struct revset *current,
+		    struct err *);
+void		 target_release(struct target *);
+/*
+ * The steps from version rows to a target, in order, with the version
+ * rows each step removes and adds.
+ */
+int		 graph_plan(struct plan *out, const struct graph *,
+		    const struct revset *rows, const struct target *,
+		    int upgrade, struct err *);
+void		 plan_release(struct plan *);
+/* The version rows after stamping targets over rows. */
+void		 graph_stamp_rows(struct revset *out, const struct graph *,
+		    const struct revset *rows, const struct revset *targets);
+/* Set mark[] (by index) for r and what stands on it, or what is below. */
+void		 graph_descendants(unsigned char *mark, const struct graph *,
+		    const struct rev *, int strict);
+void		 graph_ancestors(unsigned char *mark, const struct graph *,
+		    const struct revset *);
+void		 revset_add(struct revset *, struct rev *);
+int		 revset_has(const struct revset *, const struct rev *);
+void		 revset_release(struct revset *);
+
 /* config.c */
 struct config_entry {
 	char		*key;
@@ -132,5 +322,21 @@ const char	*config_url(const struct config *, const char *flag,
 		    const char *env);
 /* Whether key is one migrate.ini knows. */
 int		 config_known_key(const char *key);
+
+/* templates.c (generated by scripts/embed-templates.sh) */
+/* A file under templates/, compiled into the binary. */
+struct template_file {
+	const char	*name;		/* relative to templates/: "init/README" */
+	const char	*text;		/* its bytes, then a NUL */
+	size_t		 len;		/* without the NUL */
+};
+
+/* Every embedded file, sorted by name; the last has name NULL. */
+extern const struct template_file template_files[];
+/*
+ * The file called name, relative to templates/ ("revision.sql.tmpl",
+ * "init/migrate.ini"), or NULL if none is embedded. Borrowed, static.
+ */
+const struct template_file *template_find(const char *name);
 
 #endif

@@ -2,9 +2,15 @@
  * The dialects against real databases: a SQLite file in a temp folder and
  * the PostgreSQL server that tests/run.sh starts (MIGRATE_TEST_PG_URL).
  */
+#define _GNU_SOURCE	/* F_OFD_GETLK */
+
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "unit.h"
 #include "dialect.h"
@@ -185,32 +191,225 @@ test_dialect_sqlite_syntax_error_line(void **state)
 	dialect_disconnect(c);
 }
 
+static unsigned
+ms_since(const struct timespec *start)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (unsigned)((now.tv_sec - start->tv_sec) * 1000 +
+	    (now.tv_nsec - start->tv_nsec) / 1000000);
+}
+
 static void
 test_dialect_sqlite_lock_waits_then_fails(void **state)
 {
 	struct conn	*a = open_sqlite("lock.db");
 	struct conn	*b = open_sqlite("lock.db");
+	struct conn	*c;
+	struct err	 err = ERR_INIT;
+	struct timespec	 start;
+	char		 want[160];
+
+	(void)state;
+	snprintf(want, sizeof want, "database '%s/lock.db' is locked by "
+	    "another migrate run (waited 0 s)", sqlite_dir);
+	assert_int_equal(a->dialect->lock(a, "migrate_version", 0, &err), 0);
+	assert_true(a->locked);
+	assert_int_equal(a->txn_depth, 0);	/* not a transaction */
+	assert_int_equal(b->dialect->lock(b, "migrate_version", 0, &err),
+	    MG_ELOCKED);
+	assert_string_equal(err.msg, want);
+	assert_false(b->locked);
+	err_release(&err);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	assert_int_equal(b->dialect->lock(b, "migrate_version", 300, &err),
+	    MG_ELOCKED);
+	assert_true(ms_since(&start) >= 250);
+	assert_non_null(strstr(err.msg, "another migrate run (waited 0.3 s)"));
+	err_release(&err);
+	/* SQLite closing its descriptors of the file (POSIX locks die) */
+	c = open_sqlite("lock.db");
+	exec_ok(c, "SELECT count(*) FROM sqlite_master");
+	dialect_disconnect(c);
+	assert_int_equal(b->dialect->lock(b, "migrate_version", 0, &err),
+	    MG_ELOCKED);
+	err_release(&err);
+	/* another key is another lock */
+	assert_int_equal(b->dialect->lock(b, "other_version", 0, &err), 0);
+	assert_int_equal(b->dialect->unlock(b, "other_version", &err), 0);
+	assert_int_equal(a->dialect->unlock(a, "migrate_version", &err), 0);
+	assert_false(a->locked);
+	assert_int_equal(b->dialect->lock(b, "migrate_version", 0, &err), 0);
+	assert_int_equal(b->dialect->unlock(b, "migrate_version", &err), 0);
+	/* and a connection can take it again */
+	assert_int_equal(a->dialect->lock(a, "migrate_version", 0, &err), 0);
+	assert_int_equal(a->dialect->unlock(a, "migrate_version", &err), 0);
+	dialect_disconnect(a);
+	dialect_disconnect(b);
+}
+
+static void
+test_dialect_sqlite_lock_released_by_disconnect(void **state)
+{
+	struct conn	*a = open_sqlite("disc.db");
+	struct conn	*b = open_sqlite("disc.db");
 	struct err	 err = ERR_INIT;
 
 	(void)state;
-	assert_int_equal(a->dialect->lock(a, "migrate_version", 1000, &err),
-	    0);
-	assert_int_equal(b->dialect->lock(b, "migrate_version", 200, &err),
+	assert_int_equal(a->dialect->lock(a, "migrate_version", 0, &err), 0);
+	assert_int_equal(b->dialect->lock(b, "migrate_version", 0, &err),
 	    MG_ELOCKED);
-	assert_non_null(strstr(err.msg, "is locked by another connection"));
 	err_release(&err);
-	/* while locked, begin/commit are savepoints inside the lock */
+	dialect_disconnect(a);	/* without unlock */
+	assert_int_equal(b->dialect->lock(b, "migrate_version", 0, &err), 0);
+	dialect_disconnect(b);	/* without unlock, too */
+}
+
+/* In a child process: connect, lock, say so on fd, then wait to be killed. */
+static void
+lock_in_child(const char *name, int fd)
+{
+	struct url	*url = NULL;
+	struct conn	*conn = NULL;
+	struct err	 err = ERR_INIT;
+	char		 text[160];
+
+	alarm(60);	/* never outlive a parent that failed to kill us */
+	snprintf(text, sizeof text, "sqlite:///%s/%s", sqlite_dir, name);
+	if (url_parse(&url, text, &err) != 0 ||
+	    dialect_connect(&conn, url, &err) != 0 ||
+	    conn->dialect->lock(conn, "migrate_version", 0, &err) != 0 ||
+	    write(fd, "L", 1) != 1)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+static void
+test_dialect_sqlite_lock_dies_with_the_process(void **state)
+{
+	struct conn	*c;
+	struct err	 err = ERR_INIT;
+	int		 fds[2], status, held;
+	pid_t		 pid;
+	char		 ch;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	fflush(NULL);	/* no buffered output printed twice */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		lock_in_child("fork.db", fds[1]);
+	}
+	close(fds[1]);
+	if (read(fds[0], &ch, 1) != 1) {
+		waitpid(pid, &status, 0);
+		fail_msg("the child did not take the lock");
+	}
+	close(fds[0]);
+	c = open_sqlite("fork.db");
+	held = c->dialect->lock(c, "migrate_version", 0, &err);
+	/* kill it before any assertion can leave it behind */
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(held, MG_ELOCKED);
+	assert_non_null(strstr(err.msg, "is locked by another migrate run"));
+	err_release(&err);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	/* the kernel dropped the lock with the process's descriptors */
+	assert_int_equal(c->dialect->lock(c, "migrate_version", 0, &err), 0);
+	assert_int_equal(c->dialect->unlock(c, "migrate_version", &err), 0);
+	dialect_disconnect(c);
+}
+
+static void
+test_dialect_sqlite_lock_commits_each_transaction(void **state)
+{
+	struct conn	*a = open_sqlite("steps.db");
+	struct conn	*b = open_sqlite("steps.db");
+	struct err	 err = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(a->dialect->lock(a, "migrate_version", 0, &err), 0);
+	/* one revision: a real transaction, seen by others once committed */
 	assert_int_equal(dialect_begin(a, &err), 0);
-	exec_ok(a, "CREATE TABLE step (x INTEGER)");
-	assert_int_equal(dialect_commit(a, &err), 0);
 	assert_int_equal(a->txn_depth, 1);
-	assert_int_equal(a->dialect->unlock(a, "migrate_version", &err), 0);
+	exec_ok(a, "CREATE TABLE step (n INTEGER); "
+	    "INSERT INTO step VALUES (1)");
+	assert_int_equal(dialect_commit(a, &err), 0);
 	assert_int_equal(a->txn_depth, 0);
-	assert_int_equal(b->dialect->lock(b, "migrate_version", 200, &err),
-	    0);
-	query_col(b, "SELECT name FROM sqlite_master WHERE name = 'step'",
-	    NULL, "step");
-	assert_int_equal(b->dialect->unlock(b, "migrate_version", &err), 0);
+	query_col(b, "SELECT n FROM step", NULL, "1");
+	/* the next one */
+	assert_int_equal(dialect_begin(a, &err), 0);
+	exec_ok(a, "INSERT INTO step VALUES (2)");
+	assert_int_equal(dialect_commit(a, &err), 0);
+	query_col(b, "SELECT n FROM step ORDER BY n", NULL, "1,2");
+	/* one that fails undoes itself only, and the lock stays */
+	assert_int_equal(dialect_begin(a, &err), 0);
+	exec_ok(a, "INSERT INTO step VALUES (3)");
+	assert_int_equal(dialect_rollback(a, &err), 0);
+	query_col(b, "SELECT n FROM step ORDER BY n", NULL, "1,2");
+	assert_true(a->locked);
+	assert_int_equal(b->dialect->lock(b, "migrate_version", 0, &err),
+	    MG_ELOCKED);
+	err_release(&err);
+	assert_int_equal(a->dialect->unlock(a, "migrate_version", &err), 0);
+	dialect_disconnect(a);
+	dialect_disconnect(b);
+}
+
+static void
+test_dialect_sqlite_lock_outside_transaction(void **state)
+{
+	struct conn	*c = open_sqlite("pragma.db");
+	struct err	 err = ERR_INIT;
+
+	(void)state;
+	exec_ok(c, "PRAGMA foreign_keys = ON");
+	assert_int_equal(c->dialect->lock(c, "migrate_version", 0, &err), 0);
+	/* a no-op inside a transaction, as under the old BEGIN IMMEDIATE */
+	exec_ok(c, "PRAGMA foreign_keys = OFF");
+	query_col(c, "PRAGMA foreign_keys", NULL, "0");
+	/* VACUUM refuses to run in a transaction */
+	exec_ok(c, "CREATE TABLE v (x INTEGER); VACUUM");
+	assert_int_equal(c->dialect->unlock(c, "migrate_version", &err), 0);
+	dialect_disconnect(c);
+}
+
+/*
+ * Closing a descriptor drops all the process's POSIX locks on the file, so
+ * unlock must not close it while another connection holds one of SQLite's.
+ */
+static void
+test_dialect_sqlite_unlock_keeps_sqlite_locks(void **state)
+{
+	struct conn	*a = open_sqlite("keep.db");
+	struct conn	*b = open_sqlite("keep.db");
+	struct err	 err = ERR_INIT;
+	struct flock	 fl;
+	char		 path[160];
+	int		 fd;
+
+	(void)state;
+	exec_ok(b, "CREATE TABLE k (x INTEGER)");
+	assert_int_equal(dialect_begin(b, &err), 0);
+	query_col(b, "SELECT count(*) FROM k", NULL, "0");	/* SHARED */
+	assert_int_equal(a->dialect->lock(a, "migrate_version", 0, &err), 0);
+	assert_int_equal(a->dialect->unlock(a, "migrate_version", &err), 0);
+	snprintf(path, sizeof path, "%s/keep.db", sqlite_dir);
+	assert_true((fd = open(path, O_RDONLY)) >= 0);
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 0x40000000 + 2;	/* SQLite's SHARED_FIRST */
+	fl.l_len = 510;
+	assert_int_equal(fcntl(fd, F_OFD_GETLK, &fl), 0);
+	close(fd);	/* drops b's lock in turn, but it has been seen */
+	assert_int_equal(fl.l_type, F_RDLCK);
+	assert_int_equal(dialect_commit(b, &err), 0);
 	dialect_disconnect(a);
 	dialect_disconnect(b);
 }
@@ -261,10 +460,17 @@ static void
 test_dialect_sqlite_memory(void **state)
 {
 	struct conn	*c = open_url("sqlite://");
+	struct err	 err = ERR_INIT;
 
 	(void)state;
 	exec_ok(c, "CREATE TABLE m (x INTEGER); INSERT INTO m VALUES (7)");
 	query_col(c, "SELECT x FROM m", NULL, "7");
+	/* no other process can open it: the lock is there for the asking */
+	assert_int_equal(c->dialect->lock(c, "migrate_version", 0, &err), 0);
+	assert_true(c->locked);
+	assert_int_equal(c->txn_depth, 0);
+	assert_int_equal(c->dialect->unlock(c, "migrate_version", &err), 0);
+	assert_false(c->locked);
 	dialect_disconnect(c);
 }
 
@@ -379,6 +585,11 @@ main(void)
 		cmocka_unit_test(test_dialect_sqlite_exec_query_and_errors),
 		cmocka_unit_test(test_dialect_sqlite_syntax_error_line),
 		cmocka_unit_test(test_dialect_sqlite_lock_waits_then_fails),
+		cmocka_unit_test(test_dialect_sqlite_lock_released_by_disconnect),
+		cmocka_unit_test(test_dialect_sqlite_lock_dies_with_the_process),
+		cmocka_unit_test(test_dialect_sqlite_lock_commits_each_transaction),
+		cmocka_unit_test(test_dialect_sqlite_lock_outside_transaction),
+		cmocka_unit_test(test_dialect_sqlite_unlock_keeps_sqlite_locks),
 		cmocka_unit_test(test_dialect_sqlite_readonly_and_missing_dir),
 		cmocka_unit_test(test_dialect_sqlite_failed_commit_ends_transaction),
 		cmocka_unit_test(test_dialect_sqlite_memory),

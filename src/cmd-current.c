@@ -1,0 +1,75 @@
+/*
+ * migrate current: the revision(s) the database is at, from its version
+ * table; nothing when it is at base.
+ */
+#include <string.h>
+
+#include "cmd.h"
+#include "version.h"
+
+static int	cmd_current_exec(struct cmd_ctx *, struct args *, struct err *);
+
+static const struct cmd_opt cmd_current_opts[] = {
+	{ "verbose", 'v', NULL, "show each revision in full" },
+	{ NULL, 0, NULL, NULL }
+};
+
+const struct cmd_entry cmd_current_entry = {
+	.name = "current",
+	.usage = "[-v]",
+	.summary = "Show the revision(s) the database is at.",
+	.opts = cmd_current_opts,
+	.nargs_min = 0,
+	.nargs_max = 0,
+	.flags = CMD_NEEDS_CONFIG,
+	.exec = cmd_current_exec
+};
+
+/*
+ * The version rows of the database in ctx, for commands that only read
+ * them (no lock, no table created). Shared with history, show and stamp.
+ */
+int
+cmd_current_rows(struct revset *out, struct cmd_ctx *ctx,
+    const struct graph *g, struct err *err)
+{
+	struct version	 v;
+	int		 rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = cmd_connect(ctx, err)) != 0)
+		return rc;
+	if ((rc = version_init(&v, ctx->config, ctx->conn->dialect, ctx->conn,
+	    err)) == 0)
+		rc = version_rows(out, &v, g, err);
+	version_release(&v);
+	return rc;
+}
+
+static int
+cmd_current_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
+{
+	struct graph	*g = NULL;
+	struct revset	 rows = REVSET_INIT;
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 i;
+	int		 rc, verbose = args_has(args, "verbose");
+
+	if ((rc = graph_load(&g, ctx->config, err)) != 0 ||
+	    (rc = cmd_current_rows(&rows, ctx, g, err)) != 0)
+		goto done;
+	if (verbose && !ctx->quiet)
+		fprintf(ctx->log, "Current revision(s) for %s:\n",
+		    ctx->conn->display_url);
+	for (i = 0; i < rows.n; i++) {
+		strbuf_reset(&sb);
+		cmd_format_rev(&sb, rows.v[i], verbose ? FMT_VERBOSE :
+		    FMT_BRANCHES | FMT_HEAD, NULL);
+		fprintf(ctx->out, "%s\n", sb.buf);
+	}
+done:
+	revset_release(&rows);
+	strbuf_release(&sb);
+	graph_free(g);
+	return rc;
+}

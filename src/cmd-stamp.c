@@ -1,0 +1,95 @@
+/*
+ * migrate stamp REV...: set the version table to the given revisions
+ * without running any script (after a manual change, or to adopt an
+ * existing database); --purge first empties it.
+ */
+#include <string.h>
+
+#include "cmd.h"
+#include "version.h"
+
+static int	cmd_stamp_exec(struct cmd_ctx *, struct args *, struct err *);
+
+static const struct cmd_opt cmd_stamp_opts[] = {
+	{ "sql", 0, NULL, "print the SQL instead of running it" },
+	{ "purge", 0, NULL, "delete every version row first (also rows "
+	    "that name no script)" },
+	{ NULL, 0, NULL, NULL }
+};
+
+const struct cmd_entry cmd_stamp_entry = {
+	.name = "stamp",
+	.usage = "[--sql] [--purge] revision...",
+	.summary = "Set the version table to revisions without running "
+	    "scripts.",
+	.opts = cmd_stamp_opts,
+	.nargs_min = 1,
+	.nargs_max = -1,
+	.flags = CMD_NEEDS_CONFIG,
+	.exec = cmd_stamp_exec
+};
+
+static int
+cmd_stamp_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
+{
+	struct graph	*g = NULL;
+	struct version	 v;
+	struct revset	 rows = REVSET_INIT, targets = REVSET_INIT;
+	struct revset	 after = REVSET_INIT;
+	struct target	 t;
+	size_t		 i;
+	int		 rc, j, offline = args_has(args, "sql");
+	int		 purge = args_has(args, "purge");
+
+	memset(&v, 0, sizeof v);
+	memset(&t, 0, sizeof t);
+	if ((rc = graph_load(&g, ctx->config, err)) != 0)
+		goto done;
+	if (offline) {
+		if ((rc = cmd_url(ctx, err)) != 0 ||
+		    (rc = version_init(&v, ctx->config,
+		    dialect_for_url(ctx->url), NULL, err)) != 0)
+			goto done;
+	} else {
+		if ((rc = cmd_connect(ctx, err)) != 0 ||
+		    (rc = version_init(&v, ctx->config, ctx->conn->dialect,
+		    ctx->conn, err)) != 0 ||
+		    (rc = version_lock(&v, err)) != 0 ||
+		    (rc = version_ensure(&v, err)) != 0)
+			goto done;
+		if (!purge && (rc = version_rows(&rows, &v, g, err)) != 0)
+			goto done;
+	}
+	for (j = 0; j < args->argc; j++) {
+		if ((rc = graph_resolve(&t, g, args->argv[j], offline ? NULL :
+		    &rows, err)) != 0)
+			goto done;
+		for (i = 0; i < t.revs.n; i++)
+			revset_add(&targets, t.revs.v[i]);
+		target_release(&t);
+	}
+	if (purge)
+		for (i = 0; i < targets.n; i++)
+			revset_add(&after, targets.v[i]);
+	else
+		graph_stamp_rows(&after, g, &rows, &targets);
+	rc = version_stamp(&v, offline ? ctx->out : NULL, &rows, &after,
+	    purge, err);
+	if (rc == 0 && !offline && !ctx->quiet) {
+		fprintf(ctx->log, "Stamped the database at ");
+		if (after.n == 0)
+			fprintf(ctx->log, "<base>");
+		for (i = 0; i < after.n; i++)
+			fprintf(ctx->log, "%s%s", i ? ", " : "",
+			    after.v[i]->id);
+		fprintf(ctx->log, "\n");
+	}
+done:
+	rc = version_done(&v, rc, err);
+	target_release(&t);
+	revset_release(&rows);
+	revset_release(&targets);
+	revset_release(&after);
+	graph_free(g);
+	return rc;
+}

@@ -1,0 +1,1081 @@
+/*
+ * The revision graph: every script under the version locations linked by
+ * Revises and Depends On; heads, bases and branch labels; Alembic's
+ * revision specs; and the steps that take a database from one set of
+ * version rows to a target.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "migrate.h"
+
+/* Case-insensitive FNV-1a: ids that differ only in case collide. */
+static size_t
+graph_hash(const char *s, size_t len)
+{
+	unsigned long long	 h = 1469598103934665603ULL;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)tolower((unsigned char)s[i]);
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+static struct rev *
+graph_find_n(const struct graph *g, const char *id, size_t len)
+{
+	size_t		 i;
+	struct rev	*r;
+
+	if (g->nslots == 0)
+		return NULL;
+	i = graph_hash(id, len) & (g->nslots - 1);
+	while ((r = g->slots[i]) != NULL) {
+		if (strlen(r->id) == len && strncasecmp(r->id, id, len) == 0)
+			return r;
+		i = (i + 1) & (g->nslots - 1);
+	}
+	return NULL;
+}
+
+struct rev *
+graph_get(const struct graph *g, const char *id)
+{
+	return graph_find_n(g, id, strlen(id));
+}
+
+static void
+graph_push(struct rev ***v, size_t *n, size_t *alloc, struct rev *r)
+{
+	if (*n == *alloc) {
+		*alloc = *alloc ? *alloc * 2 : 2;
+		*v = xrealloc(*v, *alloc * sizeof **v);
+	}
+	(*v)[(*n)++] = r;
+}
+
+void
+revset_add(struct revset *s, struct rev *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->v[i] == r)
+			return;
+	}
+	graph_push(&s->v, &s->n, &s->alloc, r);
+}
+
+int
+revset_has(const struct revset *s, const struct rev *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->v[i] == r)
+			return 1;
+	}
+	return 0;
+}
+
+void
+revset_release(struct revset *s)
+{
+	xfree(s->v);
+	s->v = NULL;
+	s->n = s->alloc = 0;
+}
+
+void
+graph_free(struct graph *g)
+{
+	size_t	 i;
+
+	if (g == NULL)
+		return;
+	for (i = 0; i < g->nrevs; i++) {
+		struct rev	*r = &g->revs[i];
+
+		script_free(r->script);
+		xfree(r->parents);
+		xfree(r->deps);
+		xfree(r->children);
+		xfree(r->dependents);
+	}
+	for (i = 0; i < g->nlabels; i++)
+		xfree(g->labels[i].member);
+	xfree(g->labels);
+	xfree(g->revs);
+	xfree(g->order);
+	xfree(g->slots);
+	xfree(g->heads);
+	xfree(g->bases);
+	xfree(g);
+}
+
+const struct graph_label *
+graph_label(const struct graph *g, const char *name, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < g->nlabels; i++) {
+		if (strlen(g->labels[i].name) == len &&
+		    strncmp(g->labels[i].name, name, len) == 0)
+			return &g->labels[i];
+	}
+	return NULL;
+}
+
+static int
+graph_error_at(struct err *err, const struct rev *r, unsigned line)
+{
+	err_set_path(err, r->script->path, line);
+	return err->code;
+}
+
+/* Index every id; a duplicate (or one differing only in case) fails. */
+static int
+graph_index(struct graph *g, struct err *err)
+{
+	size_t		 i, j;
+	struct rev	*r, *o;
+
+	g->nslots = 16;
+	while (g->nslots < g->nrevs * 2)
+		g->nslots *= 2;
+	g->slots = xcalloc(g->nslots, sizeof *g->slots);
+	for (i = 0; i < g->nrevs; i++) {
+		r = &g->revs[i];
+		j = graph_hash(r->id, strlen(r->id)) & (g->nslots - 1);
+		while ((o = g->slots[j]) != NULL) {
+			if (strcasecmp(o->id, r->id) == 0) {
+				err_set(err, MG_ECONFIG, "revision id '%s' is "
+				    "also the id of '%s'%s", r->id,
+				    o->script->path, strcmp(o->id, r->id) ?
+				    " (ids differ only in case)" : "");
+				return graph_error_at(err, r, 0);
+			}
+			j = (j + 1) & (g->nslots - 1);
+		}
+		g->slots[j] = r;
+	}
+	return 0;
+}
+
+static int
+graph_link(struct graph *g, struct err *err)
+{
+	const struct graph_label	*l;
+	struct rev			*r, *p;
+	size_t				 i, j, k;
+
+	/* labels first: Depends On may name one */
+	for (i = 0; i < g->nrevs; i++) {
+		r = &g->revs[i];
+		for (j = 0; j < r->script->nlabels; j++) {
+			const char	*name = r->script->labels[j];
+
+			if ((l = graph_label(g, name, strlen(name))) != NULL) {
+				err_set(err, MG_ECONFIG, "branch label '%s' is "
+				    "also on revision %s ('%s')", name,
+				    l->rev->id, l->rev->script->path);
+				return graph_error_at(err, r, 0);
+			}
+			if ((p = graph_get(g, name)) != NULL) {
+				err_set(err, MG_ECONFIG, "branch label '%s' is "
+				    "the id of revision '%s'", name,
+				    p->script->path);
+				return graph_error_at(err, r, 0);
+			}
+			g->labels = xrealloc(g->labels, (g->nlabels + 1) *
+			    sizeof *g->labels);
+			g->labels[g->nlabels].name = name;
+			g->labels[g->nlabels].rev = r;
+			g->labels[g->nlabels].member = NULL;
+			g->nlabels++;
+		}
+	}
+	for (i = 0; i < g->nrevs; i++) {
+		r = &g->revs[i];
+		r->parents = xcalloc(r->script->ndown + 1, sizeof *r->parents);
+		for (j = 0; j < r->script->ndown; j++) {
+			if ((p = graph_get(g, r->script->down[j])) == NULL) {
+				err_set(err, MG_ECONFIG, "revision %s revises "
+				    "'%s', which does not exist", r->id,
+				    r->script->down[j]);
+				return graph_error_at(err, r, 0);
+			}
+			if (p == r) {
+				err_set(err, MG_ECONFIG, "revision %s revises "
+				    "itself", r->id);
+				return graph_error_at(err, r, 0);
+			}
+			r->parents[r->nparents++] = p;
+			graph_push(&p->children, &p->nchildren,
+			    &p->achildren, r);
+		}
+		r->deps = xcalloc(r->script->ndepends + 1, sizeof *r->deps);
+		for (j = 0; j < r->script->ndepends; j++) {
+			const char	*d = r->script->depends[j];
+
+			if ((p = graph_get(g, d)) == NULL &&
+			    (l = graph_label(g, d, strlen(d))) != NULL)
+				p = l->rev;
+			if (p == NULL) {
+				err_set(err, MG_ECONFIG, "revision %s depends "
+				    "on '%s', which is neither a revision "
+				    "nor a branch label", r->id, d);
+				return graph_error_at(err, r, 0);
+			}
+			for (k = 0; k < r->nparents && r->parents[k] != p; k++)
+				;
+			if (k < r->nparents || p == r)
+				continue;	/* already ordered */
+			r->deps[r->ndeps++] = p;
+			graph_push(&p->dependents, &p->ndependents,
+			    &p->adependents, r);
+		}
+	}
+	return 0;
+}
+
+/* Name one cycle among the revisions Kahn's sort could not place. */
+static int
+graph_cycle_error(struct graph *g, const unsigned char *placed,
+    struct err *err)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	unsigned char	*seen;
+	struct rev	*r = NULL, *start;
+	size_t		 i, j;
+
+	seen = xcalloc(g->nrevs, 1);
+	for (i = 0; i < g->nrevs && r == NULL; i++) {
+		if (!placed[i])
+			r = &g->revs[i];
+	}
+	/* walk unplaced parents until one repeats: that one is on a cycle */
+	while (!seen[r - g->revs]) {
+		seen[r - g->revs] = 1;
+		for (j = 0; j < r->nparents + r->ndeps; j++) {
+			struct rev	*p = j < r->nparents ? r->parents[j] :
+			    r->deps[j - r->nparents];
+
+			if (!placed[p - g->revs]) {
+				r = p;
+				break;
+			}
+		}
+	}
+	start = r;
+	strbuf_addf(&sb, "revision cycle: %s", start->id);
+	do {
+		for (j = 0; j < r->nparents + r->ndeps; j++) {
+			struct rev	*p = j < r->nparents ? r->parents[j] :
+			    r->deps[j - r->nparents];
+
+			if (!placed[p - g->revs] && seen[p - g->revs]) {
+				r = p;
+				break;
+			}
+		}
+		strbuf_addf(&sb, " -> %s", r->id);
+	} while (r != start);
+	strbuf_addstr(&sb, " (each revises or depends on the next)");
+	err_set(err, MG_ECONFIG, "%s", sb.buf);
+	err_set_path(err, start->script->path, 0);
+	strbuf_release(&sb);
+	xfree(seen);
+	return MG_ECONFIG;
+}
+
+/*
+ * Kahn's sort over parents and dependencies, seeded in load order, so
+ * order[] lists every revision after everything it needs.
+ */
+static int
+graph_sort(struct graph *g, struct err *err)
+{
+	size_t		*need, head = 0, tail = 0, i, j;
+	unsigned char	*placed;
+	struct rev	*r, *c;
+	int		 rc = 0;
+
+	need = xcalloc(g->nrevs + 1, sizeof *need);
+	placed = xcalloc(g->nrevs + 1, 1);
+	g->order = xcalloc(g->nrevs + 1, sizeof *g->order);
+	for (i = 0; i < g->nrevs; i++) {
+		r = &g->revs[i];
+		need[i] = r->nparents + r->ndeps;
+		if (need[i] == 0)
+			g->order[tail++] = r;
+	}
+	while (head < tail) {
+		r = g->order[head];
+		r->index = head++;
+		placed[r - g->revs] = 1;
+		for (j = 0; j < r->nchildren + r->ndependents; j++) {
+			c = j < r->nchildren ? r->children[j] :
+			    r->dependents[j - r->nchildren];
+			if (--need[c - g->revs] == 0)
+				g->order[tail++] = c;
+		}
+	}
+	if (tail < g->nrevs)
+		rc = graph_cycle_error(g, placed, err);
+	xfree(need);
+	xfree(placed);
+	return rc;
+}
+
+/*
+ * A label covers the labeled revision, its descendants, and its
+ * ancestors up to a branch point or a merge point (as Alembic).
+ */
+static void
+graph_label_members(struct graph *g, struct graph_label *l)
+{
+	struct rev	*r, *p;
+	size_t		 i, j;
+
+	l->member = xcalloc(g->nrevs + 1, 1);
+	l->member[l->rev->index] = 1;
+	for (i = l->rev->index; i < g->nrevs; i++) {
+		r = g->order[i];
+		if (!l->member[i])
+			continue;
+		for (j = 0; j < r->nchildren; j++)
+			l->member[r->children[j]->index] = 1;
+	}
+	for (r = l->rev; r->nparents == 1; r = p) {
+		p = r->parents[0];
+		if (p->nchildren > 1 || p->nparents > 1)
+			break;
+		l->member[p->index] = 1;
+	}
+}
+
+int
+graph_build(struct graph **out, struct script **scripts, size_t n,
+    struct err *err)
+{
+	struct graph	*g;
+	size_t		 i;
+	int		 rc;
+
+	*out = NULL;
+	g = xcalloc(1, sizeof *g);
+	g->revs = xcalloc(n + 1, sizeof *g->revs);
+	for (i = 0; i < n; i++) {
+		g->revs[i].script = scripts[i];
+		g->revs[i].id = scripts[i]->rev;
+		scripts[i] = NULL;
+	}
+	g->nrevs = n;
+	if ((rc = graph_index(g, err)) != 0 ||
+	    (rc = graph_link(g, err)) != 0 ||
+	    (rc = graph_sort(g, err)) != 0)
+		goto done;
+	for (i = 0; i < g->nlabels; i++)
+		graph_label_members(g, &g->labels[i]);
+	for (i = 0; i < g->nrevs; i++) {
+		struct rev	*r = g->order[i];
+
+		if (r->nchildren == 0)
+			graph_push(&g->heads, &g->nheads, &g->aheads, r);
+		if (r->nparents == 0)
+			graph_push(&g->bases, &g->nbases, &g->abases, r);
+	}
+done:
+	if (rc != 0) {
+		graph_free(g);
+		return rc;
+	}
+	*out = g;
+	return 0;
+}
+
+static int
+graph_cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collect the *.sql files under dir (and below it when recursive). */
+static int
+graph_scan(char ***paths, size_t *n, size_t *alloc, const char *dir,
+    int recursive, struct err *err)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 st;
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 len;
+	int		 rc = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return err_set(err, MG_ECONFIG, "cannot open the version "
+		    "folder '%s': %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s/%s", dir, e->d_name);
+		if (stat(sb.buf, &st) != 0)
+			continue;	/* a dangling link is not a script */
+		if (S_ISDIR(st.st_mode)) {
+			if (recursive && (rc = graph_scan(paths, n, alloc,
+			    sb.buf, recursive, err)) != 0)
+				break;
+			continue;
+		}
+		len = strlen(e->d_name);
+		if (!S_ISREG(st.st_mode) || len < 5 ||
+		    strcmp(e->d_name + len - 4, ".sql") != 0)
+			continue;
+		if (*n == *alloc) {
+			*alloc = *alloc ? *alloc * 2 : 64;
+			*paths = xrealloc(*paths, *alloc * sizeof **paths);
+		}
+		(*paths)[(*n)++] = strbuf_detach(&sb, NULL);
+	}
+	closedir(d);
+	strbuf_release(&sb);
+	return rc;
+}
+
+/*
+ * The version folders: version_locations split by version_path_separator
+ * (os or ':', ';', ',', space, newline; by default spaces and commas, as
+ * Alembic's legacy rule), each relative to the ini's folder; or
+ * script_location/versions.
+ */
+int
+graph_locations(char ***out, size_t *n, const struct config *cfg,
+    struct err *err)
+{
+	const char	*v = config_get(cfg, "version_locations");
+	const char	*sep = config_get(cfg, "version_path_separator");
+	const char	*seps = " \t\n,", *p;
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*loc;
+	size_t		 len;
+
+	*out = NULL;
+	*n = 0;
+	if (v == NULL || *v == '\0') {
+		loc = config_get_path(cfg, "script_location");
+		strbuf_addf(&sb, "%s/versions", loc);
+		xfree(loc);
+		*out = xmalloc(sizeof **out);
+		(*out)[(*n)++] = strbuf_detach(&sb, NULL);
+		return 0;
+	}
+	if (sep != NULL) {
+		if (strcmp(sep, "os") == 0 || strcmp(sep, ":") == 0)
+			seps = ":";
+		else if (strcmp(sep, ";") == 0)
+			seps = ";";
+		else if (strcmp(sep, ",") == 0)
+			seps = ",";
+		else if (strcmp(sep, "space") == 0)
+			seps = " ";
+		else if (strcmp(sep, "newline") == 0)
+			seps = "\n";
+		else {
+			const struct config_entry *e =
+			    config_find(cfg, "version_path_separator");
+
+			err_set(err, MG_ECONFIG, "'version_path_separator' "
+			    "must be os, ':', ';', ',', space or newline, "
+			    "not '%s'", sep);
+			err_set_path(err, cfg->path, e->line);
+			return MG_ECONFIG;
+		}
+	}
+	for (p = v; *p != '\0'; p += len) {
+		p += strspn(p, seps);
+		len = strcspn(p, seps);
+		if (len == 0)
+			continue;
+		strbuf_reset(&sb);
+		while (len > 0 && isspace((unsigned char)p[len - 1]))
+			len--;
+		if (p[0] != '/')
+			strbuf_addf(&sb, "%s/", cfg->here);
+		strbuf_add(&sb, p, len);
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[(*n)++] = strbuf_detach(&sb, NULL);
+		while (p[len] != '\0' && strchr(seps, p[len]) == NULL)
+			len++;
+	}
+	strbuf_release(&sb);
+	return 0;
+}
+
+void
+graph_locations_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		xfree(v[i]);
+	xfree(v);
+}
+
+int
+graph_load(struct graph **out, const struct config *cfg, struct err *err)
+{
+	char		**dirs = NULL, **paths = NULL;
+	struct script	**scripts = NULL;
+	size_t		  ndirs = 0, n = 0, alloc = 0, i, nscripts = 0;
+	int		  rc, recursive = 0;
+
+	*out = NULL;
+	if ((rc = config_get_bool(&recursive, cfg,
+	    "recursive_version_locations", err)) != 0)
+		return rc;
+	if ((rc = graph_locations(&dirs, &ndirs, cfg, err)) != 0)
+		return rc;
+	for (i = 0; i < ndirs; i++) {
+		if ((rc = graph_scan(&paths, &n, &alloc, dirs[i], recursive,
+		    err)) != 0)
+			goto done;
+	}
+	if (n > 0)
+		qsort(paths, n, sizeof *paths, graph_cmp_path);
+	scripts = xcalloc(n + 1, sizeof *scripts);
+	for (i = 0; i < n; i++) {
+		if ((rc = script_read(&scripts[i], paths[i], err)) != 0)
+			goto done;
+		nscripts++;
+	}
+	rc = graph_build(out, scripts, n, err);
+	nscripts = 0;
+done:
+	for (i = 0; i < nscripts; i++)
+		script_free(scripts[i]);
+	xfree(scripts);
+	for (i = 0; i < n; i++)
+		xfree(paths[i]);
+	xfree(paths);
+	graph_locations_free(dirs, ndirs);
+	return rc;
+}
+
+/*
+ * Revision specs.
+ */
+
+/* A revision by exact id, unique id prefix, or branch label. */
+static int
+graph_lookup(struct rev **out, const struct graph *g, const char *s,
+    size_t len, struct err *err)
+{
+	const struct graph_label	*l;
+	struct strbuf			 sb = STRBUF_INIT;
+	struct rev			*r, *found = NULL;
+	size_t				 i, nfound = 0;
+
+	*out = NULL;
+	if ((r = graph_find_n(g, s, len)) != NULL) {
+		*out = r;
+		return 0;
+	}
+	if ((l = graph_label(g, s, len)) != NULL) {
+		*out = l->rev;
+		return 0;
+	}
+	for (i = 0; len > 0 && i < g->nrevs; i++) {
+		r = g->order[i];
+		if (strncasecmp(r->id, s, len) != 0)
+			continue;
+		if (nfound++ < 10)
+			strbuf_addf(&sb, "%s%s", nfound > 1 ? ", " : "",
+			    r->id);
+		found = r;
+	}
+	if (nfound == 1) {
+		*out = found;
+		strbuf_release(&sb);
+		return 0;
+	}
+	if (nfound == 0)
+		err_set(err, MG_ENOTFOUND, "Can't locate revision identified "
+		    "by '%.*s'", (int)len, s);
+	else
+		err_set(err, MG_EAMBIGUOUS, "Multiple revisions start with "
+		    "'%.*s': %s%s", (int)len, s, sb.buf, nfound > 10 ?
+		    ", ..." : "");
+	strbuf_release(&sb);
+	return err->code;
+}
+
+static int
+graph_multiple_heads(struct err *err, const char *spec)
+{
+	return err_set(err, MG_EAMBIGUOUS, "Multiple head revisions are "
+	    "present for given argument '%s'; please specify a specific "
+	    "target revision, '<branchname>@head' to narrow to a specific "
+	    "head, or 'heads' for all heads", spec);
+}
+
+/* The heads (or bases) among the members of a label; NULL: the graph's. */
+static void
+graph_ends(struct revset *out, const struct graph *g,
+    const unsigned char *member, int heads)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < g->nrevs; i++) {
+		struct rev	*r = g->order[i];
+		int		 end = 1;
+
+		if (member != NULL && !member[i])
+			continue;
+		if (heads) {
+			for (j = 0; j < r->nchildren; j++)
+				if (member == NULL ||
+				    member[r->children[j]->index])
+					end = 0;
+		} else {
+			for (j = 0; j < r->nparents; j++)
+				if (member == NULL ||
+				    member[r->parents[j]->index])
+					end = 0;
+		}
+		if (end)
+			revset_add(out, r);
+	}
+}
+
+/* Move n steps up (children) or down (parents) from r within member. */
+static int
+graph_walk(struct rev **out, const struct graph *g, struct rev *r, long n,
+    const unsigned char *member, const char *spec, struct err *err)
+{
+	long		 i, steps = n < 0 ? -n : n;
+	struct rev	*next;
+	size_t		 j, cnt;
+
+	(void)g;
+	for (i = 0; i < steps; i++) {
+		next = NULL;
+		cnt = 0;
+		if (n > 0) {
+			for (j = 0; j < r->nchildren; j++) {
+				if (member == NULL ||
+				    member[r->children[j]->index]) {
+					next = r->children[j];
+					cnt++;
+				}
+			}
+		} else {
+			cnt = r->nparents;
+			next = cnt > 0 ? r->parents[0] : NULL;
+		}
+		if (cnt > 1)
+			return err_set(err, MG_EAMBIGUOUS, "Relative revision "
+			    "%s is ambiguous: %s is a %s; name a revision or "
+			    "use <branchname>@%s", spec, r->id, n > 0 ?
+			    "branch point" : "merge point", spec);
+		if (cnt == 0) {
+			if (n < 0 && i == steps - 1) {
+				*out = NULL;	/* one below a base: base */
+				return 0;
+			}
+			return err_set(err, MG_ENOTFOUND, "Relative revision "
+			    "%s didn't produce %ld migrations", spec, steps);
+		}
+		r = next;
+	}
+	*out = r;
+	return 0;
+}
+
+static int
+graph_parse_rel(long *out, const char *s)
+{
+	char	*end;
+	long	 v;
+
+	if ((s[0] != '+' && s[0] != '-') || !isdigit((unsigned char)s[1]))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Resolve an anchor ("head", "base", an id prefix or label, or "" for
+ * current) within member into one revision, NULL for base.
+ */
+static int
+graph_anchor(struct rev **out, int *is_base, const struct graph *g,
+    const char *a, size_t alen, const unsigned char *member,
+    const struct revset *current, const char *spec, struct err *err)
+{
+	struct revset	 s = REVSET_INIT;
+	size_t		 i;
+	int		 rc = 0;
+
+	*out = NULL;
+	*is_base = 0;
+	if (alen == 0 || (alen == 7 && strncmp(a, "current", 7) == 0)) {
+		if (current == NULL)
+			return err_set(err, MG_EUSAGE, "'%s' is relative to "
+			    "the database's current revision, which is not "
+			    "known here", spec);
+		for (i = 0; i < current->n; i++) {
+			if (member == NULL || member[current->v[i]->index])
+				revset_add(&s, current->v[i]);
+		}
+		if (s.n > 1) {
+			rc = err_set(err, MG_EAMBIGUOUS, "the database has "
+			    "several current heads; '%s' is ambiguous: use "
+			    "<branchname>@%s", spec, spec);
+			goto done;
+		}
+		if (s.n == 0)
+			*is_base = 1;
+		else
+			*out = s.v[0];
+	} else if (alen == 4 && strncmp(a, "head", 4) == 0) {
+		graph_ends(&s, g, member, 1);
+		if (s.n > 1) {
+			rc = graph_multiple_heads(err, spec);
+			goto done;
+		}
+		if (s.n == 0)
+			*is_base = 1;
+		else
+			*out = s.v[0];
+	} else if (alen == 4 && strncmp(a, "base", 4) == 0) {
+		*is_base = 1;
+	} else
+		rc = graph_lookup(out, g, a, alen, err);
+done:
+	revset_release(&s);
+	return rc;
+}
+
+int
+graph_resolve(struct target *out, const struct graph *g, const char *spec,
+    const struct revset *current, struct err *err)
+{
+	const struct graph_label	*l = NULL;
+	const unsigned char		*member = NULL;
+	const char			*at, *rest = spec, *sign;
+	struct rev			*r = NULL;
+	long				 n = 0;
+	size_t				 alen;
+	int				 rc, is_base;
+
+	memset(out, 0, sizeof *out);
+	if (strcmp(spec, "heads") == 0) {
+		graph_ends(&out->revs, g, NULL, 1);
+		return 0;
+	}
+	if ((at = strchr(spec, '@')) != NULL) {
+		struct rev	*lr;
+
+		if ((l = graph_label(g, spec, (size_t)(at - spec))) != NULL) {
+			member = l->member;
+		} else {
+			/* rev@head: the heads that descend from rev */
+			if ((rc = graph_lookup(&lr, g, spec,
+			    (size_t)(at - spec), err)) != 0)
+				return rc;
+			out->scratch = xcalloc(g->nrevs + 1, 1);
+			graph_descendants(out->scratch, g, lr, 0);
+			member = out->scratch;
+		}
+		rest = at + 1;
+		if (strcmp(rest, "heads") == 0)
+			rest = "head";
+	}
+	out->member = member;
+	/* split "anchor+N" / "anchor-N"; an anchor may not hold + or - */
+	sign = rest + strcspn(rest, "+-");
+	alen = (size_t)(sign - rest);
+	if (*sign != '\0' && graph_parse_rel(&n, sign) != 0)
+		return err_set(err, MG_EUSAGE, "bad revision '%s': expected "
+		    "head, heads, base, an id, <branchname>@head or a "
+		    "relative step such as +2, -1 or head-1", spec);
+	if (*sign != '\0' && alen == 0 && current == NULL)
+		return err_set(err, MG_EUSAGE, "'%s' is relative to the "
+		    "database's current revision, which is not known here",
+		    spec);
+	if ((rc = graph_anchor(&r, &is_base, g, rest, alen, member, current,
+	    spec, err)) != 0)
+		return rc;
+	if (n != 0) {
+		if (is_base && n < 0)
+			return err_set(err, MG_ENOTFOUND, "Relative revision "
+			    "%s didn't produce %ld migrations", spec, -n);
+		if (is_base) {
+			struct revset	 b = REVSET_INIT;
+
+			/* +N from base starts at the (only) base */
+			graph_ends(&b, g, member, 0);
+			if (b.n != 1) {
+				revset_release(&b);
+				return err_set(err, b.n ? MG_EAMBIGUOUS :
+				    MG_ENOTFOUND, "Relative revision %s: "
+				    "there are %zu bases; name one", spec, b.n);
+			}
+			r = b.v[0];
+			revset_release(&b);
+			n--;
+		}
+		if (n != 0 && (rc = graph_walk(&r, g, r, n, member, spec,
+		    err)) != 0)
+			return rc;
+		if (r == NULL)
+			is_base = 1;
+	}
+	if (is_base) {
+		out->base = 1;
+		return 0;
+	}
+	revset_add(&out->revs, r);
+	return 0;
+}
+
+void
+target_release(struct target *t)
+{
+	revset_release(&t->revs);
+	xfree(t->scratch);
+	memset(t, 0, sizeof *t);
+}
+
+/* Mark r (unless strict) and everything above it: children, dependents. */
+void
+graph_descendants(unsigned char *mark, const struct graph *g,
+    const struct rev *r, int strict)
+{
+	size_t		 i, j;
+	struct rev	*c;
+
+	mark[r->index] = 2;
+	for (i = r->index; i < g->nrevs; i++) {
+		if (!mark[i])
+			continue;
+		c = g->order[i];
+		for (j = 0; j < c->nchildren + c->ndependents; j++) {
+			struct rev	*d = j < c->nchildren ? c->children[j] :
+			    c->dependents[j - c->nchildren];
+
+			mark[d->index] = 1;
+		}
+	}
+	mark[r->index] = strict ? 0 : 1;
+}
+
+/* Mark each revision of set and everything below it: parents, deps. */
+void
+graph_ancestors(unsigned char *mark, const struct graph *g,
+    const struct revset *set)
+{
+	size_t		 i, j;
+	struct rev	*c;
+
+	for (i = 0; i < set->n; i++)
+		mark[set->v[i]->index] = 1;
+	for (i = g->nrevs; i-- > 0;) {
+		if (!mark[i])
+			continue;
+		c = g->order[i];
+		for (j = 0; j < c->nparents; j++)
+			mark[c->parents[j]->index] = 1;
+		for (j = 0; j < c->ndeps; j++)
+			mark[c->deps[j]->index] = 1;
+	}
+}
+
+/*
+ * Plans.
+ */
+
+static void
+plan_push(struct plan *p, struct rev *r, int upgrade)
+{
+	if (p->n == p->alloc) {
+		p->alloc = p->alloc ? p->alloc * 2 : 16;
+		p->v = xrealloc(p->v, p->alloc * sizeof *p->v);
+	}
+	memset(&p->v[p->n], 0, sizeof p->v[p->n]);
+	p->v[p->n].rev = r;
+	p->v[p->n].upgrade = upgrade;
+	p->n++;
+}
+
+void
+plan_release(struct plan *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->n; i++) {
+		revset_release(&p->v[i].from);
+		revset_release(&p->v[i].to);
+	}
+	xfree(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+static int
+graph_rows_error(struct err *err, const struct rev *r, const char *what)
+{
+	return err_set(err, MG_EUSAGE, "Destination %s is not a valid %s "
+	    "target from current head(s)", r->id, what);
+}
+
+int
+graph_plan(struct plan *out, const struct graph *g, const struct revset *rows,
+    const struct target *t, int upgrade, struct err *err)
+{
+	unsigned char	*applied, *want;
+	unsigned char	*vrows;
+	size_t		 i, j, k;
+	int		 rc = 0;
+
+	memset(out, 0, sizeof *out);
+	applied = xcalloc(g->nrevs + 1, 1);
+	want = xcalloc(g->nrevs + 1, 1);
+	vrows = xcalloc(g->nrevs + 1, 1);
+	graph_ancestors(applied, g, rows);
+	for (i = 0; i < rows->n; i++)
+		vrows[rows->v[i]->index] = 1;
+	if (upgrade) {
+		for (i = 0; i < t->revs.n; i++) {
+			struct rev	*r = t->revs.v[i];
+
+			if (applied[r->index] && !vrows[r->index]) {
+				rc = graph_rows_error(err, r, "upgrade");
+				goto done;
+			}
+		}
+		graph_ancestors(want, g, &t->revs);
+		for (i = 0; i < g->nrevs; i++) {
+			struct rev	*r = g->order[i];
+			struct step	*s;
+
+			if (!want[i] || applied[i])
+				continue;
+			plan_push(out, r, 1);
+			s = &out->v[out->n - 1];
+			for (j = 0; j < r->nparents; j++) {
+				k = r->parents[j]->index;
+				if (vrows[k]) {
+					revset_add(&s->from, r->parents[j]);
+					vrows[k] = 0;
+				}
+			}
+			revset_add(&s->to, r);
+			vrows[i] = 1;
+			applied[i] = 1;
+		}
+		goto done;
+	}
+	/* downgrade: want[] = what to undo */
+	if (t->base) {
+		for (i = 0; i < g->nrevs; i++)
+			want[i] = applied[i] &&
+			    (t->member == NULL || t->member[i]);
+		/* and whatever stands on what goes */
+		for (i = 0; i < g->nrevs; i++) {
+			struct rev	*r = g->order[i];
+
+			if (!want[i])
+				continue;
+			for (j = 0; j < r->nchildren + r->ndependents; j++) {
+				struct rev *c = j < r->nchildren ?
+				    r->children[j] :
+				    r->dependents[j - r->nchildren];
+
+				want[c->index] = 1;
+			}
+		}
+	} else {
+		for (i = 0; i < t->revs.n; i++) {
+			struct rev	*r = t->revs.v[i];
+
+			if (!applied[r->index]) {
+				rc = graph_rows_error(err, r, "downgrade");
+				goto done;
+			}
+			graph_descendants(want, g, r, 1);
+		}
+	}
+	for (i = g->nrevs; i-- > 0;) {
+		struct rev	*r = g->order[i];
+		struct step	*s;
+
+		if (!want[i] || !applied[i])
+			continue;
+		plan_push(out, r, 0);
+		s = &out->v[out->n - 1];
+		applied[i] = 0;
+		if (vrows[i]) {
+			revset_add(&s->from, r);
+			vrows[i] = 0;
+		}
+		for (j = 0; j < r->nparents; j++) {
+			struct rev	*p = r->parents[j];
+			int		 other = 0;
+
+			for (k = 0; k < p->nchildren; k++) {
+				if (applied[p->children[k]->index])
+					other = 1;
+			}
+			if (!other && !vrows[p->index]) {
+				revset_add(&s->to, p);
+				vrows[p->index] = 1;
+			}
+		}
+	}
+done:
+	xfree(applied);
+	xfree(want);
+	xfree(vrows);
+	if (rc != 0)
+		plan_release(out);
+	return rc;
+}
+
+/*
+ * The version rows after stamping targets: each current row on the same
+ * line as a target (its ancestor or descendant) gives way to it; rows on
+ * other branches stay.
+ */
+void
+graph_stamp_rows(struct revset *out, const struct graph *g,
+    const struct revset *rows, const struct revset *targets)
+{
+	unsigned char	*related;
+	size_t		 i;
+
+	memset(out, 0, sizeof *out);
+	related = xcalloc(g->nrevs + 1, 1);
+	graph_ancestors(related, g, targets);
+	for (i = 0; i < targets->n; i++)
+		graph_descendants(related, g, targets->v[i], 0);
+	for (i = 0; i < rows->n; i++) {
+		if (!related[rows->v[i]->index])
+			revset_add(out, rows->v[i]);
+	}
+	for (i = 0; i < targets->n; i++)
+		revset_add(out, targets->v[i]);
+	xfree(related);
+}

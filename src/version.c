@@ -1,0 +1,791 @@
+/*
+ * The version and history tables, and running a plan's steps against a
+ * database (or printing them as SQL for offline mode): each step in its
+ * own transaction with its version update and history row.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "version.h"
+#include "util/sha256.h"
+
+#define VERSION_SQLSTATE_LOCK_TIMEOUT	"55P03"
+
+static void
+version_qualify(struct strbuf *out, const struct dialect *d,
+    const char *schema, const char *name)
+{
+	if (schema != NULL && *schema != '\0') {
+		d->quote_ident(out, schema);
+		strbuf_addch(out, '.');
+	}
+	d->quote_ident(out, name);
+}
+
+static int
+version_get_ms(long *out, const struct config *cfg, const char *key,
+    long scale, struct err *err)
+{
+	*out = -1;
+	if (config_get(cfg, key) == NULL || *config_get(cfg, key) == '\0')
+		return 0;
+	if (config_get_int(out, cfg, key, 0, 86400000L, err) != 0)
+		return err->code;
+	*out *= scale;
+	return 0;
+}
+
+int
+version_init(struct version *v, const struct config *cfg,
+    const struct dialect *d, struct conn *conn, struct err *err)
+{
+	const char	*schema = config_get(cfg, "version_table_schema");
+	long		 n;
+	int		 rc;
+
+	memset(v, 0, sizeof *v);
+	strbuf_init(&v->vt, 0);
+	strbuf_init(&v->ht, 0);
+	v->dialect = d;
+	v->conn = conn;
+	v->schema = schema != NULL && *schema != '\0' ? schema : NULL;
+	v->table = config_get(cfg, "version_table");
+	v->history = config_get(cfg, "history_table");
+	if (v->table == NULL || *v->table == '\0' || v->history == NULL ||
+	    *v->history == '\0')
+		return err_set(err, MG_ECONFIG, "version_table and "
+		    "history_table must not be empty");
+	version_qualify(&v->vt, d, v->schema, v->table);
+	version_qualify(&v->ht, d, v->schema, v->history);
+	if ((rc = config_get_bool(&v->per_migration, cfg,
+	    "transaction_per_migration", err)) != 0 ||
+	    (rc = version_get_ms(&v->lock_timeout, cfg, "lock_timeout", 1,
+	    err)) != 0 ||
+	    (rc = version_get_ms(&v->statement_timeout, cfg,
+	    "statement_timeout", 1, err)) != 0 ||
+	    (rc = config_get_int(&n, cfg, "lock_retries", 0, 100, err)) != 0)
+		return rc;
+	v->lock_retries = (int)n;
+	if ((rc = config_get_int(&n, cfg, "lock_wait", 0, 86400, err)) != 0)
+		return rc;
+	v->lock_wait_ms = (unsigned)n * 1000u;
+	return 0;
+}
+
+void
+version_release(struct version *v)
+{
+	strbuf_release(&v->vt);
+	strbuf_release(&v->ht);
+}
+
+/* The key of the migration lock: one per version table. */
+static void
+version_lock_key(struct strbuf *out, const struct version *v)
+{
+	strbuf_addf(out, "%s.%s", v->schema != NULL ? v->schema : "",
+	    v->table);
+}
+
+int
+version_lock(struct version *v, struct err *err)
+{
+	struct strbuf	 key = STRBUF_INIT;
+	int		 rc;
+
+	version_lock_key(&key, v);
+	rc = v->dialect->lock(v->conn, key.buf, v->lock_wait_ms, err);
+	strbuf_release(&key);
+	return rc;
+}
+
+int
+version_unlock(struct version *v, struct err *err)
+{
+	struct strbuf	 key = STRBUF_INIT;
+	int		 rc = 0;
+
+	if (v->conn != NULL && v->conn->locked) {
+		version_lock_key(&key, v);
+		rc = v->dialect->unlock(v->conn, key.buf, err);
+	}
+	strbuf_release(&key);
+	return rc;
+}
+
+int
+version_done(struct version *v, int rc, struct err *err)
+{
+	struct err	 uerr = ERR_INIT;
+
+	/* an error of the run is what the user needs to see */
+	if (v->conn != NULL && version_unlock(v, rc == 0 ? err : &uerr) != 0 &&
+	    rc == 0)
+		rc = err->code;
+	err_release(&uerr);
+	if (v->dialect != NULL)
+		version_release(v);
+	return rc;
+}
+
+static void
+version_create_sql(struct strbuf *out, const struct version *v)
+{
+	struct strbuf	 pk = STRBUF_INIT;
+
+	strbuf_addf(&pk, "%s_pkc", v->table);
+	strbuf_addf(out, "CREATE TABLE IF NOT EXISTS %s (\n"
+	    "    version_num VARCHAR(32) NOT NULL,\n    CONSTRAINT ",
+	    v->vt.buf);
+	v->dialect->quote_ident(out, pk.buf);
+	strbuf_addstr(out, " PRIMARY KEY (version_num)\n)");
+	strbuf_release(&pk);
+}
+
+static void
+version_create_history_sql(struct strbuf *out, const struct version *v)
+{
+	strbuf_addf(out, "CREATE TABLE IF NOT EXISTS %s (\n"
+	    "    id INTEGER NOT NULL PRIMARY KEY,\n"
+	    "    revision VARCHAR(32) NOT NULL,\n"
+	    "    direction VARCHAR(9) NOT NULL,\n"
+	    "    status VARCHAR(8) NOT NULL,\n"
+	    "    checksum CHAR(64),\n"
+	    "    statements INTEGER NOT NULL,\n"
+	    "    done_checksum CHAR(64),\n"
+	    "    started_at VARCHAR(32) NOT NULL,\n"
+	    "    finished_at VARCHAR(32) NOT NULL,\n"
+	    "    duration_ms INTEGER NOT NULL,\n"
+	    "    tool_version VARCHAR(16) NOT NULL\n)", v->ht.buf);
+}
+
+int
+version_ensure(struct version *v, struct err *err)
+{
+	struct strbuf	 sql = STRBUF_INIT;
+	int		 rc;
+
+	if ((rc = dialect_begin(v->conn, err)) != 0)
+		goto done;
+	version_create_sql(&sql, v);
+	if ((rc = v->dialect->exec(v->conn, sql.buf, err)) != 0)
+		goto done;
+	strbuf_reset(&sql);
+	version_create_history_sql(&sql, v);
+	if ((rc = v->dialect->exec(v->conn, sql.buf, err)) != 0)
+		goto done;
+	rc = dialect_commit(v->conn, err);
+done:
+	if (rc != 0 && v->conn->txn_depth > 0) {
+		struct err	 rerr = ERR_INIT;
+
+		dialect_rollback(v->conn, &rerr);
+		err_release(&rerr);
+	}
+	strbuf_release(&sql);
+	return rc;
+}
+
+int
+version_rows(struct revset *out, struct version *v, const struct graph *g,
+    struct err *err)
+{
+	struct strbuf	 sql = STRBUF_INIT;
+	struct rows	*rows = NULL;
+	struct rev	*r;
+	size_t		 i;
+	int		 rc, exists = 0;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = v->dialect->table_exists(&exists, v->conn, v->schema,
+	    v->table, err)) != 0 || !exists)
+		goto done;
+	strbuf_addf(&sql, "SELECT version_num FROM %s ORDER BY version_num",
+	    v->vt.buf);
+	if ((rc = v->dialect->query(&rows, v->conn, sql.buf, NULL, 0,
+	    err)) != 0)
+		goto done;
+	for (i = 0; i < rows->nrows; i++) {
+		const char	*id = rows_get(rows, i, 0);
+
+		if (id == NULL || (r = graph_get(g, id)) == NULL) {
+			rc = err_set(err, MG_ENOTFOUND, "the database is at "
+			    "revision '%s' (in %s), which no script defines: "
+			    "Can't locate revision identified by '%s'",
+			    id != NULL ? id : "NULL", v->table,
+			    id != NULL ? id : "NULL");
+			goto done;
+		}
+		revset_add(out, r);
+	}
+done:
+	if (rc != 0)
+		revset_release(out);
+	rows_free(rows);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/* Now as UTC ISO-8601 with microseconds. */
+static void
+version_now(char out[64], struct timespec *mono)
+{
+	struct timespec	 ts;
+	struct tm	 tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (mono != NULL)
+		clock_gettime(CLOCK_MONOTONIC, mono);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+}
+
+static double
+version_ms_since(const struct timespec *a)
+{
+	struct timespec	 b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a->tv_sec) * 1e3 +
+	    (double)(b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+/* The SQL that moves the version rows from step->from to step->to. */
+static void
+version_update_sql(struct strbuf *out, const struct version *v,
+    const struct revset *from, const struct revset *to)
+{
+	size_t	 i, j = 0;
+
+	if (from->n > 0 && to->n > 0) {
+		strbuf_addf(out, "UPDATE %s SET version_num = '%s' WHERE "
+		    "version_num = '%s';\n", v->vt.buf, to->v[0]->id,
+		    from->v[0]->id);
+		j = 1;
+	}
+	for (i = j; i < from->n; i++)
+		strbuf_addf(out, "DELETE FROM %s WHERE version_num = '%s';\n",
+		    v->vt.buf, from->v[i]->id);
+	for (i = j; i < to->n; i++)
+		strbuf_addf(out, "INSERT INTO %s (version_num) VALUES "
+		    "('%s');\n", v->vt.buf, to->v[i]->id);
+}
+
+/* Run SQL holding several ';'-ended statements, one at a time. */
+static int
+version_exec_many(struct version *v, const char *sql, struct err *err)
+{
+	struct sql_stmts	 stmts = SQL_STMTS_INIT;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = sqlsplit_parse(&stmts, sql, strlen(sql),
+	    v->dialect->flavor, err)) != 0)
+		BUG("generated SQL does not split: %s", sql);
+	for (i = 0; i < stmts.n && rc == 0; i++)
+		rc = v->dialect->exec(v->conn, stmts.v[i].sql, err);
+	sqlsplit_release(&stmts);
+	return rc;
+}
+
+struct version_hist {
+	const char	*rev;
+	const char	*direction;	/* upgrade, downgrade, stamp */
+	const char	*status;	/* ok, partial */
+	const char	*checksum;	/* NULL for stamp */
+	const char	*done_checksum;	/* partial: of the statements run */
+	size_t		 statements;
+	char		 started[64];
+	char		 finished[64];
+	long		 duration_ms;
+};
+
+static int
+version_history_insert(struct version *v, const struct version_hist *h,
+    struct err *err)
+{
+	struct strbuf	 sql = STRBUF_INIT;
+	char		 nstmt[24], dur[24];
+	const char	*params[10];
+	struct rows	*rows = NULL;
+	int		 rc;
+
+	snprintf(nstmt, sizeof nstmt, "%zu", h->statements);
+	snprintf(dur, sizeof dur, "%ld", h->duration_ms);
+	params[0] = h->rev;
+	params[1] = h->direction;
+	params[2] = h->status;
+	params[3] = h->checksum;
+	params[4] = nstmt;
+	params[5] = h->done_checksum;
+	params[6] = h->started;
+	params[7] = h->finished;
+	params[8] = dur;
+	params[9] = MIGRATE_VERSION;
+	strbuf_addf(&sql, "INSERT INTO %s (id, revision, direction, status, "
+	    "checksum, statements, done_checksum, started_at, finished_at, "
+	    "duration_ms, tool_version) SELECT COALESCE(MAX(id), 0) + 1, "
+	    "$1, $2, $3, $4, CAST($5 AS INTEGER), $6, $7, $8, "
+	    "CAST($9 AS INTEGER), $10 FROM %s", v->ht.buf, v->ht.buf);
+	rc = v->dialect->query(&rows, v->conn, sql.buf, params, 10, err);
+	rows_free(rows);
+	strbuf_release(&sql);
+	return rc;
+}
+
+static void
+version_history_sql(struct strbuf *out, const struct version *v,
+    const struct version_hist *h)
+{
+	strbuf_addf(out, "INSERT INTO %s (id, revision, direction, status, "
+	    "checksum, statements, done_checksum, started_at, finished_at, "
+	    "duration_ms, tool_version) SELECT COALESCE(MAX(id), 0) + 1, "
+	    "'%s', '%s', 'ok', ", v->ht.buf, h->rev, h->direction);
+	if (h->checksum != NULL)
+		strbuf_addf(out, "'%s', ", h->checksum);
+	else
+		strbuf_addstr(out, "NULL, ");
+	strbuf_addf(out, "%zu, NULL, CAST(CURRENT_TIMESTAMP AS VARCHAR(32)), "
+	    "CAST(CURRENT_TIMESTAMP AS VARCHAR(32)), 0, '%s' FROM %s;\n",
+	    h->statements, MIGRATE_VERSION, v->ht.buf);
+}
+
+/* Checksum of the first n statements, as resume compares them. */
+static void
+version_done_checksum(char out[65], const struct sql_stmts *stmts, size_t n)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s\n;\n", stmts->v[i].sql);
+	sha256_hex_text(out, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
+/*
+ * Where a non-transactional step that failed part-way last time left
+ * off: the number of its statements already run, when the newest history
+ * row of this revision and direction says so and those statements are
+ * unchanged; an error when they changed.
+ */
+static int
+version_resume_point(size_t *out, struct version *v, const struct step *s,
+    const struct sql_stmts *stmts, struct err *err)
+{
+	struct strbuf	 sql = STRBUF_INIT;
+	struct rows	*rows = NULL;
+	const char	*params[2];
+	char		 sum[65];
+	long		 k;
+	int		 rc;
+
+	*out = 0;
+	params[0] = s->rev->id;
+	strbuf_addf(&sql, "SELECT status, statements, done_checksum, "
+	    "direction FROM %s WHERE revision = $1 ORDER BY id DESC LIMIT 1",
+	    v->ht.buf);
+	if ((rc = v->dialect->query(&rows, v->conn, sql.buf, params, 1,
+	    err)) != 0)
+		goto done;
+	if (rows->nrows == 0 || strcmp(rows_get(rows, 0, 0), "partial") != 0
+	    || strcmp(rows_get(rows, 0, 3), s->upgrade ? "upgrade" :
+	    "downgrade") != 0)
+		goto done;
+	k = strtol(rows_get(rows, 0, 1), NULL, 10);
+	if (k > 0 && (size_t)k <= stmts->n)
+		version_done_checksum(sum, stmts, (size_t)k);
+	if (k <= 0 || (size_t)k > stmts->n || rows_get(rows, 0, 2) == NULL ||
+	    strcmp(sum, rows_get(rows, 0, 2)) != 0) {
+		rc = err_set(err, MG_ERROR, "revision %s failed part-way on "
+		    "its last run, after %ld statement%s, and those "
+		    "statements have changed since: restore them so the "
+		    "run can resume, or finish the change by hand and run "
+		    "'migrate stamp'", s->rev->id, k, k == 1 ? "" : "s");
+		err_set_path(err, s->rev->script->path, 0);
+		goto done;
+	}
+	*out = (size_t)k;
+done:
+	rows_free(rows);
+	strbuf_release(&sql);
+	return rc;
+}
+
+static int
+version_set_timeouts(struct version *v, int local, struct err *err)
+{
+	if (v->lock_timeout < 0 && v->statement_timeout < 0)
+		return 0;
+	return v->dialect->set_timeouts(v->conn, v->lock_timeout,
+	    v->statement_timeout, local, err);
+}
+
+static void
+version_rollback(struct version *v, int depth)
+{
+	struct err	 rerr = ERR_INIT;
+
+	while (v->conn->txn_depth > depth) {
+		if (dialect_rollback(v->conn, &rerr) != 0)
+			break;
+	}
+	err_release(&rerr);
+}
+
+/* The step's statements, from skip on; *nrun counts those that ran. */
+static int
+version_exec_step(struct version *v, const struct step *s,
+    const struct sql_stmts *stmts, size_t skip, size_t *nrun,
+    struct err *err)
+{
+	const struct script_part	*part = s->upgrade ? &s->rev->script->up :
+	    &s->rev->script->down_part;
+	size_t				 i;
+	int				 rc;
+
+	*nrun = skip;
+	for (i = skip; i < stmts->n; i++) {
+		if ((rc = v->dialect->exec(v->conn, stmts->v[i].sql,
+		    err)) != 0) {
+			err->line = part->line + stmts->v[i].line - 1 +
+			    (err->line > 0 ? err->line - 1 : 0);
+			err_set_path(err, s->rev->script->path, 0);
+			return rc;
+		}
+		(*nrun)++;
+	}
+	return 0;
+}
+
+static void
+version_step_label(struct strbuf *out, const struct step *s)
+{
+	const struct rev	*r = s->rev;
+	size_t			 i;
+
+	strbuf_addf(out, "Running %s ", s->upgrade ? "upgrade" : "downgrade");
+	if (s->upgrade) {
+		for (i = 0; i < r->nparents; i++)
+			strbuf_addf(out, "%s%s", i ? ", " : "",
+			    r->parents[i]->id);
+		strbuf_addf(out, " -> %s", r->id);
+	} else {
+		strbuf_addf(out, "%s -> ", r->id);
+		for (i = 0; i < r->nparents; i++)
+			strbuf_addf(out, "%s%s", i ? ", " : "",
+			    r->parents[i]->id);
+	}
+	strbuf_addf(out, ", %s", r->script->message);
+}
+
+static void
+version_sleep_ms(long ms)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* One step online: statements, version rows and history row. */
+static int
+version_run_step(struct version *v, const struct step *s, struct err *err)
+{
+	const struct script		*sc = s->rev->script;
+	const struct script_part	*part = s->upgrade ? &sc->up :
+	    &sc->down_part;
+	struct sql_stmts		 stmts = SQL_STMTS_INIT;
+	struct version_hist		 h;
+	struct strbuf			 sql = STRBUF_INIT, label = STRBUF_INIT;
+	struct timespec			 t0;
+	char				 sum[65], done_sum[65];
+	size_t				 skip = 0, nrun = 0;
+	int				 rc, attempt, depth, txn;
+
+	txn = sc->transactional;
+	depth = v->conn->txn_depth;
+	if ((rc = sqlsplit_parse(&stmts, sc->text + part->off, part->len,
+	    v->dialect->flavor, err)) != 0) {
+		err->line += part->line - 1;
+		err_set_path(err, sc->path, 0);
+		goto done;
+	}
+	if (!txn && !v->per_migration) {
+		rc = err_set(err, MG_ECONFIG, "revision %s is 'Transactional:"
+		    " no', which cannot run inside the single transaction of "
+		    "transaction_per_migration = false", s->rev->id);
+		err_set_path(err, sc->path, 0);
+		goto done;
+	}
+	if (!txn && (rc = version_resume_point(&skip, v, s, &stmts,
+	    err)) != 0)
+		goto done;
+	script_checksum(sum, sc, s->upgrade);
+	memset(&h, 0, sizeof h);
+	h.rev = s->rev->id;
+	h.direction = s->upgrade ? "upgrade" : "downgrade";
+	h.status = "ok";
+	h.checksum = sum;
+	version_step_label(&label, s);
+	if (skip > 0 && !v->quiet)
+		fprintf(v->log, "Resuming %s %s after statement %zu of %zu\n",
+		    h.direction, s->rev->id, skip, stmts.n);
+	for (attempt = 0;; attempt++) {
+		version_now(h.started, &t0);
+		if (txn && (rc = dialect_begin(v->conn, err)) != 0)
+			goto done;
+		rc = version_set_timeouts(v, txn, err);
+		if (rc == 0)
+			rc = version_exec_step(v, s, &stmts, skip, &nrun, err);
+		if (rc == 0 || !txn || attempt >= v->lock_retries ||
+		    strcmp(err->sqlstate, VERSION_SQLSTATE_LOCK_TIMEOUT) != 0)
+			break;
+		/* lock_timeout: let the blocking traffic pass, then retry */
+		version_rollback(v, depth);
+		if (!v->quiet)
+			fprintf(v->log, "%s: lock_timeout, retry %d of %d\n",
+			    s->rev->id, attempt + 1, v->lock_retries);
+		err_release(err);
+		version_sleep_ms(200L << (attempt < 5 ? attempt : 5));
+	}
+	if (rc != 0 && !txn && nrun > 0) {
+		struct err	 herr = ERR_INIT;
+
+		/* record how far it got, so that a rerun resumes there */
+		version_done_checksum(done_sum, &stmts, nrun);
+		h.status = "partial";
+		h.done_checksum = done_sum;
+		h.statements = nrun;
+		version_now(h.finished, NULL);
+		h.duration_ms = (long)version_ms_since(&t0);
+		version_history_insert(v, &h, &herr);
+		err_release(&herr);
+	}
+	if (rc != 0 && !txn && v->dialect->failure_note != NULL) {
+		struct strbuf	 note = STRBUF_INIT;
+
+		v->dialect->failure_note(&note, v->conn);
+		if (note.len > 0) {
+			char	*msg = err->msg;
+
+			err->msg = NULL;
+			err_set(err, err->code, "%s; %s", msg, note.buf);
+			xfree(msg);
+		}
+		strbuf_release(&note);
+	}
+	if (rc != 0)
+		goto done;
+	if (!txn) {
+		if ((rc = version_set_timeouts(v, 0, err)) != 0 ||
+		    (rc = dialect_begin(v->conn, err)) != 0)
+			goto done;
+	}
+	version_update_sql(&sql, v, &s->from, &s->to);
+	if ((rc = version_exec_many(v, sql.buf, err)) != 0)
+		goto done;
+	version_now(h.finished, NULL);
+	h.statements = nrun;
+	h.duration_ms = (long)version_ms_since(&t0);
+	if ((rc = version_history_insert(v, &h, err)) != 0)
+		goto done;
+	if ((rc = dialect_commit(v->conn, err)) != 0)
+		goto done;
+	if (!v->quiet)
+		fprintf(v->log, "%s (%.0f ms)\n", label.buf,
+		    version_ms_since(&t0));
+done:
+	if (rc != 0)
+		version_rollback(v, depth);
+	sqlsplit_release(&stmts);
+	strbuf_release(&sql);
+	strbuf_release(&label);
+	return rc;
+}
+
+static int
+version_check_parts(const struct plan *p, struct err *err)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->n; i++) {
+		const struct step	*s = &p->v[i];
+
+		if (!s->upgrade && !s->rev->script->down_part.present) {
+			err_set(err, MG_ERROR, "revision %s has no '-- "
+			    "migrate:downgrade' part, so it cannot be "
+			    "undone", s->rev->id);
+			err_set_path(err, s->rev->script->path, 0);
+			return MG_ERROR;
+		}
+	}
+	return 0;
+}
+
+int
+version_run(struct version *v, const struct plan *p, struct err *err)
+{
+	size_t	 i;
+	int	 rc, outer = !v->per_migration;
+
+	if ((rc = version_check_parts(p, err)) != 0)
+		return rc;
+	if (outer && (rc = dialect_begin(v->conn, err)) != 0)
+		return rc;
+	for (i = 0; i < p->n; i++) {
+		if ((rc = version_run_step(v, &p->v[i], err)) != 0)
+			break;
+	}
+	if (outer) {
+		if (rc == 0)
+			rc = dialect_commit(v->conn, err);
+		else
+			version_rollback(v, 0);
+	}
+	return rc;
+}
+
+/* Offline: the whole plan as one SQL script on out. */
+int
+version_run_sql(struct version *v, FILE *out, const struct plan *p,
+    int create, struct err *err)
+{
+	struct strbuf	 sb = STRBUF_INIT, label = STRBUF_INIT;
+	char		 sum[65];
+	size_t		 i, j;
+	int		 rc;
+
+	if ((rc = version_check_parts(p, err)) != 0)
+		return rc;
+	if (create) {
+		version_create_sql(&sb, v);
+		strbuf_addstr(&sb, ";\n\n");
+		version_create_history_sql(&sb, v);
+		strbuf_addstr(&sb, ";\n\n");
+	}
+	if (!v->per_migration)
+		strbuf_addstr(&sb, "BEGIN;\n\n");
+	for (i = 0; i < p->n; i++) {
+		const struct step		*s = &p->v[i];
+		const struct script		*sc = s->rev->script;
+		const struct script_part	*part = s->upgrade ? &sc->up :
+		    &sc->down_part;
+		struct sql_stmts		 stmts = SQL_STMTS_INIT;
+		struct version_hist		 h;
+
+		if ((rc = sqlsplit_parse(&stmts, sc->text + part->off,
+		    part->len, v->dialect->flavor, err)) != 0) {
+			err->line += part->line - 1;
+			err_set_path(err, sc->path, 0);
+			goto done;
+		}
+		strbuf_reset(&label);
+		version_step_label(&label, s);
+		strbuf_addf(&sb, "-- %s\n", label.buf);
+		if (sc->transactional && v->per_migration)
+			strbuf_addstr(&sb, "BEGIN;\n\n");
+		for (j = 0; j < stmts.n; j++)
+			strbuf_addf(&sb, "%s;\n\n", stmts.v[j].sql);
+		version_update_sql(&sb, v, &s->from, &s->to);
+		script_checksum(sum, sc, s->upgrade);
+		memset(&h, 0, sizeof h);
+		h.rev = s->rev->id;
+		h.direction = s->upgrade ? "upgrade" : "downgrade";
+		h.checksum = sum;
+		h.statements = stmts.n;
+		version_history_sql(&sb, v, &h);
+		if (sc->transactional && v->per_migration)
+			strbuf_addstr(&sb, "\nCOMMIT;\n");
+		strbuf_addch(&sb, '\n');
+		sqlsplit_release(&stmts);
+	}
+	if (!v->per_migration)
+		strbuf_addstr(&sb, "COMMIT;\n");
+	fwrite(sb.buf, 1, sb.len, out);
+done:
+	strbuf_release(&sb);
+	strbuf_release(&label);
+	return rc;
+}
+
+/* The rows to delete and to insert to go from one set to the other. */
+static void
+version_stamp_sql(struct strbuf *out, struct version *v,
+    const struct revset *before, const struct revset *after, int purge)
+{
+	size_t	 i;
+
+	if (purge)
+		strbuf_addf(out, "DELETE FROM %s;\n", v->vt.buf);
+	for (i = 0; i < before->n && !purge; i++) {
+		if (!revset_has(after, before->v[i]))
+			strbuf_addf(out, "DELETE FROM %s WHERE version_num = "
+			    "'%s';\n", v->vt.buf, before->v[i]->id);
+	}
+	for (i = 0; i < after->n; i++) {
+		if (purge || !revset_has(before, after->v[i]))
+			strbuf_addf(out, "INSERT INTO %s (version_num) VALUES "
+			    "('%s');\n", v->vt.buf, after->v[i]->id);
+	}
+}
+
+int
+version_stamp(struct version *v, FILE *sql_out, const struct revset *before,
+    const struct revset *after, int purge, struct err *err)
+{
+	struct strbuf		 sql = STRBUF_INIT;
+	struct version_hist	 h;
+	struct timespec		 t0;
+	size_t			 i;
+	int			 rc = 0;
+
+	version_stamp_sql(&sql, v, before, after, purge);
+	if (sql_out != NULL) {
+		struct strbuf	 all = STRBUF_INIT;
+
+		version_create_sql(&all, v);
+		strbuf_addstr(&all, ";\n\n");
+		version_create_history_sql(&all, v);
+		strbuf_addstr(&all, ";\n\nBEGIN;\n\n");
+		strbuf_add(&all, sql.buf, sql.len);
+		for (i = 0; i < after->n; i++) {
+			memset(&h, 0, sizeof h);
+			h.rev = after->v[i]->id;
+			h.direction = "stamp";
+			version_history_sql(&all, v, &h);
+		}
+		strbuf_addstr(&all, "\nCOMMIT;\n");
+		fwrite(all.buf, 1, all.len, sql_out);
+		strbuf_release(&all);
+		goto done;
+	}
+	if ((rc = dialect_begin(v->conn, err)) != 0)
+		goto done;
+	if (sql.len > 0 && (rc = version_exec_many(v, sql.buf, err)) != 0)
+		goto done;
+	for (i = 0; i < after->n; i++) {
+		if (!purge && revset_has(before, after->v[i]))
+			continue;
+		memset(&h, 0, sizeof h);
+		h.rev = after->v[i]->id;
+		h.direction = "stamp";
+		h.status = "ok";
+		version_now(h.started, &t0);
+		memcpy(h.finished, h.started, sizeof h.finished);
+		if ((rc = version_history_insert(v, &h, err)) != 0)
+			goto done;
+	}
+	rc = dialect_commit(v->conn, err);
+done:
+	if (rc != 0 && v->conn != NULL)
+		version_rollback(v, 0);
+	strbuf_release(&sql);
+	return rc;
+}
