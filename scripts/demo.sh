@@ -1,7 +1,8 @@
 #!/bin/sh
 # make demo: the main job on the repository's own migrate.ini and
-# migrations/, against the embedded SQLite file demo.db. It grows with the
-# project: today it shows the configuration and loads the model.
+# migrations/, against the embedded SQLite file demo.db: look at the
+# revision graph, upgrade to head, step down and up again, and show what
+# the database says. (Autogenerate and check arrive with the model diff.)
 set -eu
 cd "$(dirname "$0")/.."
 M=./migrate
@@ -10,7 +11,17 @@ step() { printf '\n$ %s\n' "$*"; "$@"; }
 
 rm -f demo.db
 step $M --version
-step $M config --show-origin
-step $M exec migrations/models/*.sql
+step $M heads
+step $M history
+step $M upgrade head
+step $M current
+step $M downgrade -1
+step $M history -i -r -1:current
+step $M upgrade head
 printf '\n$ sqlite3 demo.db .tables\n'
 sqlite3 demo.db .tables
+printf '\n$ sqlite3 demo.db "SELECT id, revision, direction, statements FROM migrate_history"\n'
+sqlite3 demo.db "SELECT id, revision, direction, statements FROM migrate_history"
+step $M upgrade head --sql >/dev/null
+echo
+echo "demo: ok"
