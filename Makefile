@@ -3,6 +3,7 @@
 #   make            build ./migrate
 #   make check      install missing packages, build, run every test
 #   make demo       install missing packages, build, run the example project
+#   make bench      the benchmarks in bench/
 #   make asan       build with ASan+UBSan into build-asan/ and run the suite
 #   make check-valgrind  the suite under valgrind memcheck
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -83,7 +84,7 @@ TBINS	 = $(addprefix $(O)/unit/,$(UNIT_TESTS))
 HEADERS	 = $(wildcard src/*.h src/util/*.h)
 
 .PHONY: all check check-unit check-e2e check-valgrind demo asan install \
-	uninstall clean deps lint unit-tests
+	uninstall clean deps lint unit-tests bench
 
 all: migrate
 
@@ -151,6 +152,10 @@ asan: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		sh tests/run.sh build-asan
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh bench/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

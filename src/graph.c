@@ -428,7 +428,12 @@ graph_scan(char ***paths, size_t *n, size_t *alloc, const char *dir,
 			continue;
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "%s/%s", dir, e->d_name);
-		if (stat(sb.buf, &st) != 0)
+		/* d_type saves a stat per file; links and unknowns need one */
+		if (e->d_type == DT_REG)
+			st.st_mode = S_IFREG;
+		else if (e->d_type == DT_DIR)
+			st.st_mode = S_IFDIR;
+		else if (stat(sb.buf, &st) != 0)
 			continue;	/* a dangling link is not a script */
 		if (S_ISDIR(st.st_mode)) {
 			if (recursive && (rc = graph_scan(paths, n, alloc,

@@ -1,10 +1,14 @@
 /*
  * Growable strings: the one way this tool builds text of unknown length.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "strbuf.h"
 #include "xmalloc.h"
@@ -163,21 +167,38 @@ strbuf_rtrim(struct strbuf *sb)
 int
 strbuf_read_file(struct strbuf *sb, const char *path)
 {
-	FILE	*f;
-	char	 chunk[8192];
-	size_t	 n;
-	int	 saved;
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 hint = 8192, want;
+	int		 fd, saved, regular = 0;
 
-	if ((f = fopen(path, "rb")) == NULL)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		strbuf_add(sb, chunk, n);
-	if (ferror(f)) {
+	/* a regular file in one read: its size, plus one byte to see EOF */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0) {
+		hint = (size_t)st.st_size + 1;
+		regular = 1;
+	}
+	for (;;) {
+		strbuf_grow(sb, hint);
+		want = sb->alloc - sb->len - 1;
+		n = read(fd, sb->buf + sb->len, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		strbuf_setlen(sb, sb->len + (size_t)n);
+		/* less than asked of a regular file: its end */
+		if (regular && (size_t)n < want)
+			break;
+		hint = 8192;
+	}
+	if (n < 0) {
 		saved = errno;
-		fclose(f);
-		errno = saved ? saved : EIO;
+		close(fd);
+		errno = saved;
 		return -1;
 	}
-	fclose(f);
+	close(fd);
 	return 0;
 }
