@@ -29,13 +29,26 @@ const struct cmd_entry cmd_stamp_entry = {
 	.exec = cmd_stamp_exec
 };
 
+/* Drop from rows those on the branch a base target names (all for base). */
+static void
+cmd_stamp_drop(struct revset *rows, const struct target *t)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < rows->n; i++) {
+		if (t->member != NULL && !t->member[rows->v[i]->index])
+			rows->v[n++] = rows->v[i];
+	}
+	rows->n = n;
+}
+
 static int
 cmd_stamp_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 {
 	struct graph	*g = NULL;
 	struct version	 v;
 	struct revset	 rows = REVSET_INIT, targets = REVSET_INIT;
-	struct revset	 after = REVSET_INIT;
+	struct revset	 after = REVSET_INIT, kept = REVSET_INIT;
 	struct target	 t;
 	size_t		 i;
 	int		 rc, j, offline = args_has(args, "sql");
@@ -60,19 +73,23 @@ cmd_stamp_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		if (!purge && (rc = version_rows(&rows, &v, g, err)) != 0)
 			goto done;
 	}
+	for (i = 0; i < rows.n; i++)
+		revset_add(&kept, rows.v[i]);
 	for (j = 0; j < args->argc; j++) {
 		if ((rc = graph_resolve(&t, g, args->argv[j], offline ? NULL :
 		    &rows, err)) != 0)
 			goto done;
 		for (i = 0; i < t.revs.n; i++)
 			revset_add(&targets, t.revs.v[i]);
+		if (t.base)	/* base, label@base: that branch's rows go */
+			cmd_stamp_drop(&kept, &t);
 		target_release(&t);
 	}
 	if (purge)
 		for (i = 0; i < targets.n; i++)
 			revset_add(&after, targets.v[i]);
 	else
-		graph_stamp_rows(&after, g, &rows, &targets);
+		graph_stamp_rows(&after, g, &kept, &targets);
 	rc = version_stamp(&v, offline ? ctx->out : NULL, &rows, &after,
 	    purge, err);
 	if (rc == 0 && !offline && !ctx->quiet) {
@@ -90,6 +107,7 @@ done:
 	revset_release(&rows);
 	revset_release(&targets);
 	revset_release(&after);
+	revset_release(&kept);
 	graph_free(g);
 	return rc;
 }

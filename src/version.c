@@ -770,18 +770,27 @@ version_stamp(struct version *v, FILE *sql_out, const struct revset *before,
 		goto done;
 	if (sql.len > 0 && (rc = version_exec_many(v, sql.buf, err)) != 0)
 		goto done;
-	for (i = 0; i < after->n; i++) {
-		if (!purge && revset_has(before, after->v[i]))
-			continue;
-		memset(&h, 0, sizeof h);
-		h.rev = after->v[i]->id;
-		h.direction = "stamp";
-		h.status = "ok";
-		version_now(h.started, &t0);
-		memcpy(h.finished, h.started, sizeof h.finished);
-		if ((rc = version_history_insert(v, &h, err)) != 0)
-			goto done;
+	/* history: each row stamped out, then each stamped in */
+	memset(&h, 0, sizeof h);
+	h.status = "ok";
+	version_now(h.started, &t0);
+	memcpy(h.finished, h.started, sizeof h.finished);
+	for (i = 0; i < before->n && rc == 0; i++) {
+		if (!revset_has(after, before->v[i])) {
+			h.rev = before->v[i]->id;
+			h.direction = "unstamp";
+			rc = version_history_insert(v, &h, err);
+		}
 	}
+	for (i = 0; i < after->n && rc == 0; i++) {
+		if (purge || !revset_has(before, after->v[i])) {
+			h.rev = after->v[i]->id;
+			h.direction = "stamp";
+			rc = version_history_insert(v, &h, err);
+		}
+	}
+	if (rc != 0)
+		goto done;
 	rc = dialect_commit(v->conn, err);
 done:
 	if (rc != 0 && v->conn != NULL)
