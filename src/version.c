@@ -85,8 +85,9 @@ version_release(struct version *v)
 static void
 version_lock_key(struct strbuf *out, const struct version *v)
 {
-	strbuf_addf(out, "%s.%s", v->schema != NULL ? v->schema : "",
-	    v->table);
+	if (v->schema != NULL)
+		strbuf_addf(out, "%s.", v->schema);
+	strbuf_addstr(out, v->table);
 }
 
 int
