@@ -327,8 +327,8 @@ pg_lock(struct conn *conn, const char *key, unsigned wait_ms,
 		if (waited >= wait_ms) {
 			pg_lock_holder(&holder, conn, k);
 			rc = err_set(err, MG_ELOCKED, "the migration lock of "
-			    "'%s' is held by %s; waited %u ms", key,
-			    holder.buf, waited);
+			    "'%s' is held by %s; waited %g s (lock_wait)",
+			    key, holder.buf, waited / 1000.0);
 			goto done;
 		}
 		nanosleep(&nap, NULL);

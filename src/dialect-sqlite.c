@@ -302,23 +302,17 @@ sqlite_ms_since(const struct timespec *start)
 }
 
 /*
- * MG_ELOCKED. An OFD lock does not record its holder (F_OFD_GETLK says
- * pid -1), but a POSIX lock on the byte would: name the pid when there is
- * one.
+ * MG_ELOCKED. An OFD lock does not record its holder (F_OFD_GETLK says pid
+ * -1, and a POSIX lock beside it would be dropped by SQLite's own unlocks
+ * of the whole file), so the holder is not named.
  */
 static int
 sqlite_lock_busy(struct err *err, struct sqlite_conn *c, const char *key,
     unsigned wait_ms)
 {
-	struct flock	 fl;
-	char		 pid[32] = "";
-
-	sqlite_lock_range(&fl, F_WRLCK, key);
-	if (fcntl(c->lockfd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK &&
-	    fl.l_pid > 0)
-		snprintf(pid, sizeof pid, "pid %ld, ", (long)fl.l_pid);
-	return err_set(err, MG_ELOCKED, "database '%s' is locked by another "
-	    "migrate run (%swaited %g s)", c->name, pid, wait_ms / 1000.0);
+	return err_set(err, MG_ELOCKED, "the migration lock of '%s' in '%s' "
+	    "is held by another migrate run; waited %g s (lock_wait)", key,
+	    c->name, wait_ms / 1000.0);
 }
 
 static int

@@ -209,11 +209,12 @@ test_dialect_sqlite_lock_waits_then_fails(void **state)
 	struct conn	*c;
 	struct err	 err = ERR_INIT;
 	struct timespec	 start;
-	char		 want[160];
+	char		 want[320];
 
 	(void)state;
-	snprintf(want, sizeof want, "database '%s/lock.db' is locked by "
-	    "another migrate run (waited 0 s)", sqlite_dir);
+	snprintf(want, sizeof want, "the migration lock of 'migrate_version' "
+	    "in '%s/lock.db' is held by another migrate run; waited 0 s "
+	    "(lock_wait)", sqlite_dir);
 	assert_int_equal(a->dialect->lock(a, "migrate_version", 0, &err), 0);
 	assert_true(a->locked);
 	assert_int_equal(a->txn_depth, 0);	/* not a transaction */
@@ -226,7 +227,7 @@ test_dialect_sqlite_lock_waits_then_fails(void **state)
 	assert_int_equal(b->dialect->lock(b, "migrate_version", 300, &err),
 	    MG_ELOCKED);
 	assert_true(ms_since(&start) >= 250);
-	assert_non_null(strstr(err.msg, "another migrate run (waited 0.3 s)"));
+	assert_non_null(strstr(err.msg, "another migrate run; waited 0.3 s"));
 	err_release(&err);
 	/* SQLite closing its descriptors of the file (POSIX locks die) */
 	c = open_sqlite("lock.db");
@@ -316,7 +317,7 @@ test_dialect_sqlite_lock_dies_with_the_process(void **state)
 	kill(pid, SIGKILL);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(held, MG_ELOCKED);
-	assert_non_null(strstr(err.msg, "is locked by another migrate run"));
+	assert_non_null(strstr(err.msg, "is held by another migrate run"));
 	err_release(&err);
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	/* the kernel dropped the lock with the process's descriptors */
