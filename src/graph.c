@@ -661,16 +661,18 @@ graph_ends(struct revset *out, const struct graph *g,
 	}
 }
 
-/* Move n steps up (children) or down (parents) from r within member. */
+/*
+ * Move n steps up (children) or down (parents) from r within member; the
+ * spec asked for total steps (one more when it started from base).
+ */
 static int
-graph_walk(struct rev **out, const struct graph *g, struct rev *r, long n,
+graph_walk(struct rev **out, long total, struct rev *r, long n,
     const unsigned char *member, const char *spec, struct err *err)
 {
 	long		 i, steps = n < 0 ? -n : n;
 	struct rev	*next;
 	size_t		 j, cnt;
 
-	(void)g;
 	for (i = 0; i < steps; i++) {
 		next = NULL;
 		cnt = 0;
@@ -697,7 +699,8 @@ graph_walk(struct rev **out, const struct graph *g, struct rev *r, long n,
 				return 0;
 			}
 			return err_set(err, MG_ENOTFOUND, "Relative revision "
-			    "%s didn't produce %ld migrations", spec, steps);
+			    "%s didn't produce %ld migrations", spec,
+			    total < 0 ? -total : total);
 		}
 		r = next;
 	}
@@ -782,7 +785,7 @@ graph_resolve(struct target *out, const struct graph *g, const char *spec,
 	const unsigned char		*member = NULL;
 	const char			*at, *rest = spec, *sign;
 	struct rev			*r = NULL;
-	long				 n = 0;
+	long				 n = 0, total;
 	size_t				 alen;
 	int				 rc, is_base;
 
@@ -824,7 +827,7 @@ graph_resolve(struct target *out, const struct graph *g, const char *spec,
 	if ((rc = graph_anchor(&r, &is_base, g, rest, alen, member, current,
 	    spec, err)) != 0)
 		return rc;
-	if (n != 0) {
+	if ((total = n) != 0) {
 		if (is_base && n < 0)
 			return err_set(err, MG_ENOTFOUND, "Relative revision "
 			    "%s didn't produce %ld migrations", spec, -n);
@@ -843,11 +846,10 @@ graph_resolve(struct target *out, const struct graph *g, const char *spec,
 			revset_release(&b);
 			n--;
 		}
-		if (n != 0 && (rc = graph_walk(&r, g, r, n, member, spec,
+		if (n != 0 && (rc = graph_walk(&r, total, r, n, member, spec,
 		    err)) != 0)
 			return rc;
-		if (r == NULL)
-			is_base = 1;
+		is_base = r == NULL;
 	}
 	if (is_base) {
 		out->base = 1;
@@ -946,6 +948,31 @@ graph_rows_error(struct err *err, const struct rev *r, const char *what)
 	    "target from current head(s)", r->id, what);
 }
 
+/* Refuse to undo a revision that something staying applied stands on. */
+static int
+graph_plan_keeps(const struct graph *g, const unsigned char *applied,
+    const unsigned char *undo, struct err *err)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < g->nrevs; i++) {
+		const struct rev	*r = g->order[i];
+
+		if (!undo[i] || !applied[i])
+			continue;
+		for (j = 0; j < r->nchildren + r->ndependents; j++) {
+			const struct rev *c = j < r->nchildren ?
+			    r->children[j] : r->dependents[j - r->nchildren];
+
+			if (applied[c->index] && !undo[c->index])
+				return err_set(err, MG_EUSAGE, "cannot "
+				    "downgrade %s: %s, outside the branch "
+				    "named, stands on it", r->id, c->id);
+		}
+	}
+	return 0;
+}
+
 int
 graph_plan(struct plan *out, const struct graph *g, const struct revset *rows,
     const struct target *t, int upgrade, struct err *err)
@@ -1022,6 +1049,11 @@ graph_plan(struct plan *out, const struct graph *g, const struct revset *rows,
 			}
 			graph_descendants(want, g, r, 1);
 		}
+		/* label@-N undoes that branch only */
+		for (i = 0; i < g->nrevs && t->member != NULL; i++)
+			want[i] = want[i] && t->member[i];
+		if ((rc = graph_plan_keeps(g, applied, want, err)) != 0)
+			goto done;
 	}
 	for (i = g->nrevs; i-- > 0;) {
 		struct rev	*r = g->order[i];

@@ -365,7 +365,9 @@ script_parse(struct script **out, const char *path, char *text, size_t len,
     struct err *err)
 {
 	struct script	*s;
+	const char	*nul, *p;
 	size_t		 body = 0;
+	unsigned	 line = 1;
 	int		 rc;
 
 	*out = NULL;
@@ -374,10 +376,13 @@ script_parse(struct script **out, const char *path, char *text, size_t len,
 	s->text = text;
 	s->len = len;
 	s->transactional = 1;
-	if (memchr(text, '\0', len) != NULL) {
+	if ((nul = memchr(text, '\0', len)) != NULL) {
+		for (p = text; (p = memchr(p, '\n', (size_t)(nul - p))) !=
+		    NULL; p++)
+			line++;
 		rc = err_set(err, MG_ECONFIG, "not a text file (it holds a "
 		    "NUL byte)");
-		err_set_path(err, path, 0);
+		err_set_path(err, path, line);
 		goto done;
 	}
 	if ((rc = script_parse_header(s, &body, err)) != 0)
@@ -445,15 +450,15 @@ script_checksum(char out[65], const struct script *s, int upgrade)
 
 /*
  * Alembic's slug: the message's words (letters, digits, '_', and any
- * non-ASCII byte) joined by '_' and lower-cased; when longer than max, cut
- * at the last '_' before max and end with '_'.
+ * non-ASCII byte) joined by '_' and lower-cased; when longer than max
+ * characters, Alembic's slug[:max].rsplit("_", 1)[0] + "_".
  */
 char *
 script_slug(const char *message, long max)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	const char	*p;
-	size_t		 cut;
+	size_t		 cut, n;
 	int		 inword = 0;
 
 	for (p = message != NULL ? message : ""; *p != '\0'; p++) {
@@ -467,23 +472,18 @@ script_slug(const char *message, long max)
 		} else
 			inword = 0;
 	}
-	if (max > 0 && sb.len > (size_t)max) {
-		cut = (size_t)max;
-		while (cut > 0 && sb.buf[cut] != '_' && sb.buf[cut - 1] != '_')
-			cut--;
-		if (cut == 0) {
-			/* one long word: cut it, but not inside a UTF-8 char */
-			cut = (size_t)max;
-			while (cut > 0 &&
-			    ((unsigned char)sb.buf[cut] & 0xC0) == 0x80)
-				cut--;
-			strbuf_setlen(&sb, cut);
-		} else {
-			if (sb.buf[cut] != '_')
-				cut--;
-			strbuf_setlen(&sb, cut);
-			strbuf_addch(&sb, '_');
-		}
+	/* max counts characters, as Python's slug[:max] does */
+	for (cut = 0, n = 0; cut < sb.len && n < (size_t)max; n++) {
+		cut++;
+		while (cut < sb.len && ((unsigned char)sb.buf[cut] & 0xC0) ==
+		    0x80)
+			cut++;
+	}
+	if (max > 0 && cut < sb.len) {
+		strbuf_setlen(&sb, cut);
+		if ((p = strrchr(sb.buf, '_')) != NULL)
+			strbuf_setlen(&sb, (size_t)(p - sb.buf));
+		strbuf_addch(&sb, '_');
 	}
 	return strbuf_detach(&sb, NULL);
 }
