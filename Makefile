@@ -172,6 +172,8 @@ install: all
 	install -m 0755 migrate $(DESTDIR)$(BINDIR)/migrate
 	install -m 0644 man/migrate.1 $(DESTDIR)$(MANDIR)/man1/migrate.1
 	install -m 0644 man/migrate.ini.5 $(DESTDIR)$(MANDIR)/man5/migrate.ini.5
+	install -m 0644 man/migrate-script.5 \
+		$(DESTDIR)$(MANDIR)/man5/migrate-script.5
 	cp -R templates/. $(DESTDIR)$(DATADIR)/
 	find $(DESTDIR)$(DATADIR) -type f -exec chmod 0644 {} +
 
@@ -179,6 +181,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/migrate
 	rm -f $(DESTDIR)$(MANDIR)/man1/migrate.1
 	rm -f $(DESTDIR)$(MANDIR)/man5/migrate.ini.5
+	rm -f $(DESTDIR)$(MANDIR)/man5/migrate-script.5
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

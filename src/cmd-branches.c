@@ -40,12 +40,12 @@ cmd_branches_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		if (r->nchildren < 2)
 			continue;
 		strbuf_reset(&sb);
-		cmd_format_rev(&sb, r, verbose ? FMT_VERBOSE :
+		cmd_format_rev(&sb, g, r, verbose ? FMT_VERBOSE :
 		    FMT_BRANCHES | FMT_TREE, NULL);
 		fprintf(ctx->out, "%s\n", sb.buf);
 		for (j = 0; j < r->nchildren; j++) {
 			strbuf_reset(&sb);
-			cmd_format_rev(&sb, r->children[j], FMT_BRANCHES |
+			cmd_format_rev(&sb, g, r->children[j], FMT_BRANCHES |
 			    FMT_TREE | (verbose ? FMT_DOC : 0), NULL);
 			fprintf(ctx->out, "%*s -> %s\n", (int)strlen(r->id),
 			    "", sb.buf);

@@ -2,7 +2,9 @@
  * migrate current: the revision(s) the database is at, from its version
  * table; nothing when it is at base.
  */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "version.h"
@@ -37,6 +39,12 @@ cmd_current_rows(struct revset *out, struct cmd_ctx *ctx,
 	int		 rc;
 
 	memset(out, 0, sizeof *out);
+	if ((rc = cmd_url(ctx, err)) != 0)
+		return rc;
+	/* a SQLite file that is not there is at base: do not create it */
+	if (ctx->url->kind == URL_SQLITE && !ctx->url->memory &&
+	    access(ctx->url->path, F_OK) != 0 && errno == ENOENT)
+		return 0;
 	if ((rc = cmd_connect(ctx, err)) != 0)
 		return rc;
 	if ((rc = version_init(&v, ctx->config, ctx->conn->dialect, ctx->conn,
@@ -58,12 +66,15 @@ cmd_current_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	if ((rc = graph_load(&g, ctx->config, err)) != 0 ||
 	    (rc = cmd_current_rows(&rows, ctx, g, err)) != 0)
 		goto done;
-	if (verbose && !ctx->quiet)
-		fprintf(ctx->log, "Current revision(s) for %s:\n",
-		    ctx->conn->display_url);
+	if (verbose && !ctx->quiet) {
+		char	*shown = url_mask(ctx->url);
+
+		fprintf(ctx->log, "Current revision(s) for %s:\n", shown);
+		xfree(shown);
+	}
 	for (i = 0; i < rows.n; i++) {
 		strbuf_reset(&sb);
-		cmd_format_rev(&sb, rows.v[i], verbose ? FMT_VERBOSE :
+		cmd_format_rev(&sb, g, rows.v[i], verbose ? FMT_VERBOSE :
 		    FMT_BRANCHES | FMT_HEAD, NULL);
 		fprintf(ctx->out, "%s\n", sb.buf);
 	}

@@ -39,7 +39,7 @@ cmd_heads_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		if (resolve && r->ndependents > 0)
 			continue;
 		strbuf_reset(&sb);
-		cmd_format_rev(&sb, r, args_has(args, "verbose") ?
+		cmd_format_rev(&sb, g, r, args_has(args, "verbose") ?
 		    FMT_VERBOSE : FMT_BRANCHES | FMT_HEAD, NULL);
 		fprintf(ctx->out, "%s\n", sb.buf);
 	}

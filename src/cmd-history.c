@@ -85,7 +85,7 @@ cmd_history_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		if (!show[i] || below[i])
 			continue;
 		strbuf_reset(&sb);
-		cmd_format_rev(&sb, g->order[i], flags, db ? &rows : NULL);
+		cmd_format_rev(&sb, g, g->order[i], flags, db ? &rows : NULL);
 		fprintf(ctx->out, "%s%s", sb.buf, flags & FMT_VERBOSE ? "" :
 		    "\n");
 	}

@@ -43,7 +43,8 @@ cmd_show_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	int		 rc, db = cmd_spec_needs_db(spec);
 
 	memset(&t, 0, sizeof t);
-	if ((rc = graph_load(&g, ctx->config, err)) != 0)
+	if ((rc = graph_spec_check(spec, err)) != 0 ||
+	    (rc = graph_load(&g, ctx->config, err)) != 0)
 		goto done;
 	if (db && (rc = cmd_current_rows(&rows, ctx, g, err)) != 0)
 		goto done;
@@ -56,7 +57,7 @@ cmd_show_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	}
 	for (i = 0; i < t.revs.n; i++) {
 		strbuf_reset(&sb);
-		cmd_format_rev_verbose(&sb, t.revs.v[i], db ? &rows : NULL);
+		cmd_format_rev_verbose(&sb, g, t.revs.v[i], db ? &rows : NULL);
 		fputs(sb.buf, ctx->out);
 	}
 done:

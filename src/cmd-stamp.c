@@ -19,7 +19,7 @@ static const struct cmd_opt cmd_stamp_opts[] = {
 
 const struct cmd_entry cmd_stamp_entry = {
 	.name = "stamp",
-	.usage = "[--sql] [--purge] revision...",
+	.usage = "[--sql] [--purge] revision... | --sql from:to",
 	.summary = "Set the version table to revisions without running "
 	    "scripts.",
 	.opts = cmd_stamp_opts,
@@ -50,12 +50,30 @@ cmd_stamp_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	struct revset	 rows = REVSET_INIT, targets = REVSET_INIT;
 	struct revset	 after = REVSET_INIT, kept = REVSET_INIT;
 	struct target	 t;
+	const char	*first, *colon;
+	char		*from = NULL;
 	size_t		 i;
 	int		 rc, j, offline = args_has(args, "sql");
 	int		 purge = args_has(args, "purge");
 
 	memset(&v, 0, sizeof v);
 	memset(&t, 0, sizeof t);
+	for (j = 0; j < args->argc; j++) {
+		const char	*a = args->argv[j], *c = strchr(a, ':');
+
+		if (c != NULL && !offline) {
+			rc = err_set(err, MG_EUSAGE, "a range '%s' is for "
+			    "offline mode (--sql) only", a);
+			goto done;
+		}
+		if (c != NULL && (c == a || c[1] == '\0' || args->argc > 1)) {
+			rc = err_set(err, MG_EUSAGE, "bad range '%s': expected "
+			    "one <fromrev>:<torev>", a);
+			goto done;
+		}
+		if (c == NULL && (rc = graph_spec_check(a, err)) != 0)
+			goto done;
+	}
 	if ((rc = graph_load(&g, ctx->config, err)) != 0)
 		goto done;
 	if (offline) {
@@ -73,11 +91,23 @@ cmd_stamp_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		if (!purge && (rc = version_rows(&rows, &v, g, err)) != 0)
 			goto done;
 	}
+	first = args->argv[0];
+	if (offline && (colon = strchr(first, ':')) != NULL) {
+		/* --sql FROM:TO: as if the database were at FROM */
+		from = xstrndup(first, (size_t)(colon - first));
+		if ((rc = graph_resolve(&t, g, from, NULL, err)) != 0)
+			goto done;
+		for (i = 0; i < t.revs.n; i++)
+			revset_add(&rows, t.revs.v[i]);
+		target_release(&t);
+		first = colon + 1;
+	}
 	for (i = 0; i < rows.n; i++)
 		revset_add(&kept, rows.v[i]);
 	for (j = 0; j < args->argc; j++) {
-		if ((rc = graph_resolve(&t, g, args->argv[j], offline ? NULL :
-		    &rows, err)) != 0)
+		if ((rc = graph_resolve(&t, g, j == 0 ? first : args->argv[j],
+		    offline &&
+		    rows.n == 0 ? NULL : &rows, err)) != 0)
 			goto done;
 		for (i = 0; i < t.revs.n; i++)
 			revset_add(&targets, t.revs.v[i]);
@@ -108,6 +138,7 @@ done:
 	revset_release(&targets);
 	revset_release(&after);
 	revset_release(&kept);
+	xfree(from);
 	graph_free(g);
 	return rc;
 }

@@ -46,6 +46,11 @@ cmd_upgrade_offline(struct cmd_ctx *ctx, const struct graph *g,
 		    "<fromrev>:<torev>");
 		goto done;
 	}
+	if (colon != NULL && (colon == spec || colon[1] == '\0')) {
+		rc = err_set(err, MG_EUSAGE, "bad range '%s': expected "
+		    "<fromrev>:<torev>", spec);
+		goto done;
+	}
 	if (colon != NULL) {
 		fspec = xstrndup(spec, (size_t)(colon - spec));
 		if ((rc = graph_resolve(&from, g, fspec, NULL, err)) != 0)
@@ -107,7 +112,8 @@ cmd_upgrade_run(struct cmd_ctx *ctx, struct args *args, int upgrade,
 		    "mode (--sql) only", spec);
 		goto done;
 	}
-	if ((rc = cmd_connect(ctx, err)) != 0 ||
+	if ((rc = graph_spec_check(spec, err)) != 0 ||
+	    (rc = cmd_connect(ctx, err)) != 0 ||
 	    (rc = version_init(&v, ctx->config, ctx->conn->dialect,
 	    ctx->conn, err)) != 0)
 		goto done;

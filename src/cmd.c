@@ -288,24 +288,37 @@ cmd_format_ids(struct strbuf *out, struct rev *const *v, size_t n)
 		strbuf_addf(out, "%s%s", i ? ", " : "", v[i]->id);
 }
 
-static void
-cmd_format_labels(struct strbuf *out, const struct rev *r)
+/*
+ * The branch labels r is on: its own and those it inherits (as Alembic,
+ * a label covers its revision's descendants and ancestors up to a branch
+ * point). Adds nothing when there are none; returns how many.
+ */
+static size_t
+cmd_format_labels(struct strbuf *out, const struct graph *g,
+    const struct rev *r, const char *before, const char *after)
 {
-	size_t	 i;
+	size_t	 i, n = 0;
 
-	for (i = 0; i < r->script->nlabels; i++)
-		strbuf_addf(out, "%s%s", i ? ", " : "", r->script->labels[i]);
+	for (i = 0; i < g->nlabels; i++) {
+		if (!g->labels[i].member[r->index])
+			continue;
+		strbuf_addf(out, "%s%s", n++ ? ", " : before,
+		    g->labels[i].name);
+	}
+	if (n > 0)
+		strbuf_addstr(out, after);
+	return n;
 }
 
 void
-cmd_format_rev(struct strbuf *out, const struct rev *r, int flags,
-    const struct revset *current)
+cmd_format_rev(struct strbuf *out, const struct graph *g,
+    const struct rev *r, int flags, const struct revset *current)
 {
 	int	 head = r->nchildren == 0;
 	int	 real_head = head && r->ndependents == 0;
 
 	if (flags & FMT_VERBOSE) {
-		cmd_format_rev_verbose(out, r, current);
+		cmd_format_rev_verbose(out, g, r, current);
 		return;
 	}
 	if (flags & FMT_PARENTS) {
@@ -321,11 +334,8 @@ cmd_format_rev(struct strbuf *out, const struct rev *r, int flags,
 		strbuf_addstr(out, " -> ");
 	}
 	strbuf_addstr(out, r->id);
-	if ((flags & FMT_BRANCHES) && r->script->nlabels > 0) {
-		strbuf_addstr(out, " (");
-		cmd_format_labels(out, r);
-		strbuf_addch(out, ')');
-	}
+	if (flags & FMT_BRANCHES)
+		cmd_format_labels(out, g, r, " (", ")");
 	if (flags & (FMT_HEAD | FMT_TREE)) {
 		if (real_head)
 			strbuf_addstr(out, " (head)");
@@ -346,15 +356,15 @@ cmd_format_rev(struct strbuf *out, const struct rev *r, int flags,
 
 /* Alembic's log entry: what history -v, show and current -v print. */
 void
-cmd_format_rev_verbose(struct strbuf *out, const struct rev *r,
-    const struct revset *current)
+cmd_format_rev_verbose(struct strbuf *out, const struct graph *g,
+    const struct rev *r, const struct revset *current)
 {
 	const struct script	*s = r->script;
 	const char		*p, *nl, *c, *end = s->text + s->len;
 	size_t			 len;
 
 	strbuf_addstr(out, "Rev: ");
-	cmd_format_rev(out, r, FMT_TREE, current);
+	cmd_format_rev(out, g, r, FMT_TREE, current);
 	strbuf_addstr(out, "\n");
 	if (r->nparents > 1) {
 		strbuf_addstr(out, "Merges: ");
@@ -377,11 +387,7 @@ cmd_format_rev_verbose(struct strbuf *out, const struct rev *r,
 		cmd_format_ids(out, r->children, r->nchildren);
 		strbuf_addch(out, '\n');
 	}
-	if (s->nlabels > 0) {
-		strbuf_addstr(out, "Branch names: ");
-		cmd_format_labels(out, r);
-		strbuf_addch(out, '\n');
-	}
+	cmd_format_labels(out, g, r, "Branch names: ", "\n");
 	strbuf_addf(out, "Path: %s\n\n", s->path);
 	/* the header, indented, as Alembic shows the module's docstring */
 	for (p = s->text; end - p >= 2 && p[0] == '-' && p[1] == '-';

@@ -116,10 +116,12 @@ int		 cmd_connect(struct cmd_ctx *, struct err *);
 #define FMT_HEAD	0x10	/* (head) (current) only */
 #define FMT_VERBOSE	0x20	/* the whole log entry */
 /* current (the version rows, or NULL) adds " (current)". */
-void		 cmd_format_rev(struct strbuf *out, const struct rev *,
-		    int flags, const struct revset *current);
+void		 cmd_format_rev(struct strbuf *out, const struct graph *,
+		    const struct rev *, int flags,
+		    const struct revset *current);
 void		 cmd_format_rev_verbose(struct strbuf *out,
-		    const struct rev *, const struct revset *current);
+		    const struct graph *, const struct rev *,
+		    const struct revset *current);
 
 /* cmd-upgrade.c */
 /* upgrade (or downgrade) to args->argv[0], online or with --sql. */

@@ -1,7 +1,7 @@
 /*
  * The PostgreSQL dialect, over libpq: connect from a parsed URL, run SQL in
  * the simple protocol, query with text parameters, and a session advisory
- * lock for migrations.
+ * lock for migrations, on a connection of its own.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +17,9 @@
 struct pg_conn {
 	struct conn	 base;
 	PGconn		*pg;
+	PGconn		*lockpg;	/* holds the migration lock, or NULL */
+	char		**keys;		/* connection parameters, to open */
+	char		**vals;		/* lockpg with */
 	char		*password;	/* to scrub from messages */
 };
 
@@ -39,32 +42,73 @@ static void
 pg_disconnect(struct conn *conn)
 {
 	struct pg_conn	*c = (struct pg_conn *)conn;
+	size_t		 i;
 
 	if (c == NULL)
 		return;
 	if (c->pg != NULL)
 		PQfinish(c->pg);
+	if (c->lockpg != NULL)
+		PQfinish(c->lockpg);
+	for (i = 0; c->keys != NULL && c->keys[i] != NULL; i++) {
+		xfree(c->keys[i]);
+		xfree(c->vals[i]);
+	}
+	xfree(c->keys);
+	xfree(c->vals);
 	xfree(c->password);
 	xfree(c->base.display_url);
 	xfree(c->base.server_version);
 	xfree(c);
 }
 
+/* Open a session with c's parameters; a message without the password. */
+static int
+pg_open(PGconn **out, struct pg_conn *c, struct err *err)
+{
+	struct strbuf	 msg = STRBUF_INIT;
+	int		 rc;
+
+	*out = PQconnectdbParams((const char *const *)c->keys,
+	    (const char *const *)c->vals, 0);
+	if (*out != NULL && PQstatus(*out) == CONNECTION_OK) {
+		PQsetNoticeProcessor(*out, pg_ignore_notice, NULL);
+		return 0;
+	}
+	strbuf_addstr(&msg, *out != NULL ? PQerrorMessage(*out) :
+	    "out of memory");
+	pg_scrub(&msg, c->password);
+	strbuf_rtrim(&msg);
+	/* libpq's word for a keyword it does not know */
+	rc = err_set(err, strstr(msg.buf, "invalid connection option") !=
+	    NULL || strstr(msg.buf, "invalid sslmode") != NULL ?
+	    MG_ECONFIG : MG_ECONNECT, "cannot connect to %s: %s",
+	    c->base.display_url, msg.buf);
+	strbuf_release(&msg);
+	if (*out != NULL)
+		PQfinish(*out);
+	*out = NULL;
+	return rc;
+}
+
 static int
 pg_connect(struct conn **out, const struct url *url, struct err *err)
 {
-	const char	**keys, **vals;
 	struct pg_conn	*c;
-	struct strbuf	 msg = STRBUF_INIT;
 	char		 port[16];
 	const char	*ver;
 	size_t		 n = 0, i;
-	int		 rc = 0;
+	int		 rc;
 
 	*out = NULL;
-	keys = xcalloc(url->nparams + 8, sizeof *keys);
-	vals = xcalloc(url->nparams + 8, sizeof *vals);
-#define PG_KV(k, v) do { keys[n] = (k); vals[n] = (v); n++; } while (0)
+	c = xcalloc(1, sizeof *c);
+	c->keys = xcalloc(url->nparams + 8, sizeof *c->keys);
+	c->vals = xcalloc(url->nparams + 8, sizeof *c->vals);
+#define PG_KV(k, v) do {						\
+	c->keys[n] = xstrdup(k);					\
+	c->vals[n] = xstrdup(v);					\
+	n++;								\
+} while (0)
 	if (url->host != NULL)
 		PG_KV("host", url->host);
 	if (url->port > 0) {
@@ -80,39 +124,21 @@ pg_connect(struct conn **out, const struct url *url, struct err *err)
 	for (i = 0; i < url->nparams; i++)
 		PG_KV(url->params[i].key, url->params[i].value);
 #undef PG_KV
-	c = xcalloc(1, sizeof *c);
 	c->base.dialect = &dialect_postgres;
 	c->base.display_url = url_mask(url);
 	c->password = url->password != NULL ? xstrdup(url->password) : NULL;
-	c->pg = PQconnectdbParams(keys, vals, 0);
-	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
-		strbuf_addstr(&msg, c->pg != NULL ? PQerrorMessage(c->pg) :
-		    "out of memory");
-		pg_scrub(&msg, c->password);
-		strbuf_rtrim(&msg);
-		/* libpq's word for a keyword it does not know */
-		rc = err_set(err, strstr(msg.buf, "invalid connection option")
-		    != NULL || strstr(msg.buf, "invalid sslmode") != NULL ?
-		    MG_ECONFIG : MG_ECONNECT, "cannot connect to %s: %s",
-		    c->base.display_url, msg.buf);
-		goto done;
+	if ((rc = pg_open(&c->pg, c, err)) != 0) {
+		pg_disconnect(&c->base);
+		return rc;
 	}
-	PQsetNoticeProcessor(c->pg, pg_ignore_notice, NULL);
 	c->base.server_version_num = PQserverVersion(c->pg);
 	ver = PQparameterStatus(c->pg, "server_version");
 	c->base.server_version = xstrndup(ver != NULL ? ver : "",
 	    ver != NULL ? strcspn(ver, " ") : 0);
-done:
-	xfree(keys);
-	xfree(vals);
-	strbuf_release(&msg);
-	if (rc != 0) {
-		pg_disconnect(&c->base);
-		return rc;
-	}
 	*out = &c->base;
 	return 0;
 }
+
 
 /* The 1-based line of a 1-based character position in UTF-8 text. */
 static unsigned
@@ -271,10 +297,11 @@ pg_lock_key(const char *name)
 static void
 pg_lock_holder(struct strbuf *out, struct conn *conn, int64_t key)
 {
+	/* a holder's lock session is idle from the moment it got the lock */
 	static const char sql[] =
 	    "SELECT a.pid, coalesce(a.application_name, ''), "
 	    "coalesce(a.client_addr::text, 'local'), "
-	    "date_trunc('second', a.backend_start)::text "
+	    "date_trunc('second', a.state_change)::text "
 	    "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
 	    "WHERE l.locktype = 'advisory' AND l.granted "
 	    "AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid "
@@ -292,72 +319,103 @@ pg_lock_holder(struct strbuf *out, struct conn *conn, int64_t key)
 		strbuf_addstr(out, "another session");
 	} else {
 		strbuf_addf(out, "pid %s (application_name '%s', from %s, "
-		    "connected since %s)", rows_get(r, 0, 0),
+		    "holding it since %s)", rows_get(r, 0, 0),
 		    rows_get(r, 0, 1), rows_get(r, 0, 2), rows_get(r, 0, 3));
 	}
 	rows_free(r);
 	err_release(&qerr);
 }
 
+/* One try at the lock on the lock session: *got 1 when taken. */
+static int
+pg_lock_try(int *got, struct pg_conn *c, const char *keytext,
+    struct err *err)
+{
+	const char	*params[1] = { keytext };
+	PGresult	*res;
+	int		 rc = 0;
+
+	res = PQexecParams(c->lockpg, "SELECT pg_try_advisory_lock("
+	    "$1::bigint)", 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+		*got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	} else {
+		struct strbuf	 msg = STRBUF_INIT;
+
+		strbuf_addstr(&msg, PQerrorMessage(c->lockpg));
+		pg_scrub(&msg, c->password);
+		rc = err_set(err, MG_ECONNECT, "cannot take the migration "
+		    "lock: %s", msg.buf);
+		strbuf_release(&msg);
+	}
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * The lock is a session advisory lock on a session of its own: held
+ * whatever the migration's session does (CREATE INDEX CONCURRENTLY waits
+ * out other transactions, and a transaction-level lock would be one), and
+ * gone with the process. Its application_name names the migration's
+ * session, which is what to look at (or terminate) when it waits.
+ */
 static int
 pg_lock(struct conn *conn, const char *key, unsigned wait_ms,
     struct err *err)
 {
-	struct rows	*r = NULL;
-	struct strbuf	 holder = STRBUF_INIT;
+	struct pg_conn	*c = (struct pg_conn *)conn;
+	struct strbuf	 holder = STRBUF_INIT, sql = STRBUF_INIT;
 	struct timespec	 nap = { 0, PG_LOCK_POLL_MS * 1000000L };
 	char		 keytext[24];
-	const char	*params[1] = { keytext };
 	int64_t		 k = pg_lock_key(key);
 	unsigned	 waited = 0;
-	int		 rc;
+	int		 rc, got = 0;
 
 	if (conn->locked)
 		BUG("lock taken twice");
+	if ((rc = pg_open(&c->lockpg, c, err)) != 0)
+		return rc;
+	strbuf_addf(&sql, "SET application_name = 'migrate lock of pid %d'",
+	    PQbackendPID(c->pg));
+	PQclear(PQexec(c->lockpg, sql.buf));
 	snprintf(keytext, sizeof keytext, "%lld", (long long)k);
 	for (;;) {
-		rc = pg_query(&r, conn, "SELECT pg_try_advisory_lock("
-		    "$1::bigint)", params, 1, err);
-		if (rc != 0)
-			goto done;
-		if (strcmp(rows_get(r, 0, 0), "t") == 0)
+		if ((rc = pg_lock_try(&got, c, keytext, err)) != 0 || got)
 			break;
-		rows_free(r);
-		r = NULL;
 		if (waited >= wait_ms) {
 			pg_lock_holder(&holder, conn, k);
 			rc = err_set(err, MG_ELOCKED, "the migration lock of "
 			    "'%s' is held by %s; waited %g s (lock_wait)",
 			    key, holder.buf, waited / 1000.0);
-			goto done;
+			break;
 		}
 		nanosleep(&nap, NULL);
 		waited += PG_LOCK_POLL_MS;
 	}
-	conn->locked = 1;
-done:
-	rows_free(r);
+	if (rc != 0) {
+		PQfinish(c->lockpg);
+		c->lockpg = NULL;
+	} else
+		conn->locked = 1;
 	strbuf_release(&holder);
+	strbuf_release(&sql);
 	return rc;
 }
 
+/* Ending the lock's session releases it. */
 static int
 pg_unlock(struct conn *conn, const char *key, struct err *err)
 {
-	struct rows	*r = NULL;
-	char		 keytext[24];
-	const char	*params[1] = { keytext };
-	int		 rc;
+	struct pg_conn	*c = (struct pg_conn *)conn;
 
+	(void)key;
+	(void)err;
 	if (!conn->locked)
 		return 0;
-	snprintf(keytext, sizeof keytext, "%lld",
-	    (long long)pg_lock_key(key));
-	rc = pg_query(&r, conn, "SELECT pg_advisory_unlock($1::bigint)",
-	    params, 1, err);
-	rows_free(r);
+	PQfinish(c->lockpg);
+	c->lockpg = NULL;
 	conn->locked = 0;
-	return rc;
+	return 0;
 }
 
 /*
@@ -405,20 +463,19 @@ pg_table_exists(int *out, struct conn *conn, const char *schema,
 
 static int
 pg_set_timeouts(struct conn *conn, long lock_ms, long statement_ms,
-    int local, struct err *err)
+    struct err *err)
 {
 	struct strbuf	 sql = STRBUF_INIT;
 	int		 rc = 0;
 
 	if (lock_ms >= 0)
-		strbuf_addf(&sql, "SET %slock_timeout = %ld",
-		    local ? "LOCAL " : "", lock_ms);
+		strbuf_addf(&sql, "SET lock_timeout = %ld", lock_ms);
 	if (lock_ms >= 0 && (rc = pg_exec(conn, sql.buf, err)) != 0)
 		goto done;
 	strbuf_reset(&sql);
 	if (statement_ms >= 0) {
-		strbuf_addf(&sql, "SET %sstatement_timeout = %ld",
-		    local ? "LOCAL " : "", statement_ms);
+		strbuf_addf(&sql, "SET statement_timeout = %ld",
+		    statement_ms);
 		rc = pg_exec(conn, sql.buf, err);
 	}
 done:
@@ -427,25 +484,12 @@ done:
 }
 
 /* Indexes a failed CREATE INDEX CONCURRENTLY left behind, invalid. */
-static void
-pg_failure_note(struct strbuf *out, struct conn *conn)
+static int
+pg_invalid_indexes(struct rows **out, struct conn *conn, struct err *err)
 {
-	struct rows	*rows = NULL;
-	struct err	 err = ERR_INIT;
-	size_t		 i;
-
-	if (pg_query(&rows, conn, "SELECT indexrelid::regclass::text FROM "
+	return pg_query(out, conn, "SELECT indexrelid::regclass::text FROM "
 	    "pg_catalog.pg_index WHERE NOT indisvalid ORDER BY 1", NULL, 0,
-	    &err) == 0 && rows->nrows > 0) {
-		strbuf_addstr(out, "invalid index left behind: ");
-		for (i = 0; i < rows->nrows; i++)
-			strbuf_addf(out, "%s%s", i ? ", " : "",
-			    rows_get(rows, i, 0));
-		strbuf_addstr(out, " (DROP INDEX CONCURRENTLY it before "
-		    "retrying)");
-	}
-	rows_free(rows);
-	err_release(&err);
+	    err);
 }
 
 const struct dialect dialect_postgres = {
@@ -460,7 +504,7 @@ const struct dialect dialect_postgres = {
 	.table_exists = pg_table_exists,
 	.begin_sql = "BEGIN",
 	.set_timeouts = pg_set_timeouts,
-	.failure_note = pg_failure_note,
+	.invalid_indexes = pg_invalid_indexes,
 	.quote_ident = dialect_quote_ident_std,
 	.quote_literal = pg_quote_literal
 };

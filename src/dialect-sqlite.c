@@ -63,6 +63,10 @@ sqlite_error(struct err *err, sqlite3 *db, const char *sql, const char *pos)
 	int	 rc;
 
 	rc = err_set(err, MG_EDB, "%s", sqlite3_errmsg(db));
+	/* the busy timeout ran out: PostgreSQL's lock_not_available */
+	if ((sqlite3_errcode(db) & 0xff) == SQLITE_BUSY ||
+	    (sqlite3_errcode(db) & 0xff) == SQLITE_LOCKED)
+		memcpy(err->sqlstate, "55P03", 6);
 	if (sql != NULL && err->line == 0)
 		err->line = sqlite_line_at(sql, pos);
 	return rc;
@@ -422,12 +426,11 @@ sqlite_table_exists(int *out, struct conn *conn, const char *schema,
  */
 static int
 sqlite_set_timeouts(struct conn *conn, long lock_ms, long statement_ms,
-    int local, struct err *err)
+    struct err *err)
 {
 	struct sqlite_conn	*c = (struct sqlite_conn *)conn;
 
 	(void)statement_ms;
-	(void)local;
 	(void)err;
 	sqlite3_busy_timeout(c->db, lock_ms >= 0 && lock_ms < INT_MAX ?
 	    (int)lock_ms : SQLITE_BUSY_MS);

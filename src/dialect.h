@@ -76,16 +76,17 @@ struct dialect {
 	int	(*table_exists)(int *out, struct conn *, const char *schema,
 		    const char *table, struct err *);
 	/*
-	 * Timeouts in ms for the migration's own statements (-1: leave as
-	 * is); local: for the open transaction only.
+	 * Timeouts in ms for the rest of the session, the migration's own
+	 * statements (-1: leave as is).
 	 */
 	int	(*set_timeouts)(struct conn *, long lock_ms, long statement_ms,
-		    int local, struct err *);
+		    struct err *);
 	/*
-	 * After a non-transactional script failed: what it left behind that
-	 * the user must clean up (PostgreSQL: invalid indexes). May be NULL.
+	 * The names of the indexes a failed CREATE INDEX CONCURRENTLY left
+	 * invalid, one column; NULL where a failure leaves none (SQLite).
 	 */
-	void	(*failure_note)(struct strbuf *out, struct conn *);
+	int	(*invalid_indexes)(struct rows **out, struct conn *,
+		    struct err *);
 	void	(*quote_ident)(struct strbuf *out, const char *ident);
 	void	(*quote_literal)(struct strbuf *out, const char *text);
 };

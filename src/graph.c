@@ -777,6 +777,33 @@ done:
 	return rc;
 }
 
+static int
+graph_spec_error(struct err *err, const char *spec)
+{
+	return err_set(err, MG_EUSAGE, "bad revision '%s': expected head, "
+	    "heads, base, an id, <branchname>@head or a relative step such "
+	    "as +2, -1 or head-1", spec);
+}
+
+int
+graph_spec_check(const char *spec, struct err *err)
+{
+	const char	*rest = spec, *at, *sign;
+	long		 n;
+
+	if ((at = strchr(spec, '@')) != NULL) {
+		if (at == spec || at[1] == '\0')
+			return graph_spec_error(err, spec);
+		rest = at + 1;
+	}
+	sign = rest + strcspn(rest, "+-");
+	if (*rest == '\0' || strpbrk(spec, ": \t\n") != NULL ||
+	    strchr(rest, '@') != NULL ||
+	    (*sign != '\0' && graph_parse_rel(&n, sign) != 0))
+		return graph_spec_error(err, spec);
+	return 0;
+}
+
 int
 graph_resolve(struct target *out, const struct graph *g, const char *spec,
     const struct revset *current, struct err *err)
@@ -790,6 +817,8 @@ graph_resolve(struct target *out, const struct graph *g, const char *spec,
 	int				 rc, is_base;
 
 	memset(out, 0, sizeof *out);
+	if ((rc = graph_spec_check(spec, err)) != 0)
+		return rc;
 	if (strcmp(spec, "heads") == 0) {
 		graph_ends(&out->revs, g, NULL, 1);
 		return 0;
@@ -816,10 +845,8 @@ graph_resolve(struct target *out, const struct graph *g, const char *spec,
 	/* split "anchor+N" / "anchor-N"; an anchor may not hold + or - */
 	sign = rest + strcspn(rest, "+-");
 	alen = (size_t)(sign - rest);
-	if (*sign != '\0' && graph_parse_rel(&n, sign) != 0)
-		return err_set(err, MG_EUSAGE, "bad revision '%s': expected "
-		    "head, heads, base, an id, <branchname>@head or a "
-		    "relative step such as +2, -1 or head-1", spec);
+	if (*sign != '\0')
+		graph_parse_rel(&n, sign);	/* checked above */
 	if (*sign != '\0' && alen == 0 && current == NULL)
 		return err_set(err, MG_EUSAGE, "'%s' is relative to the "
 		    "database's current revision, which is not known here",

@@ -254,6 +254,8 @@ int		 graph_resolve(struct target *out, const struct graph *,
 		    const char *spec, const struct revset *current,
 		    struct err *);
 void		 target_release(struct target *);
+/* MG_EUSAGE unless spec is well-formed (whether or not it exists). */
+int		 graph_spec_check(const char *spec, struct err *);
 /*
  * The steps from version rows to a target, in order, with the version
  * rows each step removes and adds.

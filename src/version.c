@@ -418,12 +418,12 @@ done:
 }
 
 static int
-version_set_timeouts(struct version *v, int local, struct err *err)
+version_set_timeouts(struct version *v, struct err *err)
 {
 	if (v->lock_timeout < 0 && v->statement_timeout < 0)
 		return 0;
 	return v->dialect->set_timeouts(v->conn, v->lock_timeout,
-	    v->statement_timeout, local, err);
+	    v->statement_timeout, err);
 }
 
 static void
@@ -495,6 +495,54 @@ version_sleep_ms(long ms)
 		;
 }
 
+static int
+version_rows_has(const struct rows *r, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nrows; i++) {
+		if (rows_get(r, i, 0) != NULL &&
+		    strcmp(rows_get(r, i, 0), id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A statement outside a transaction failed: add to the message the
+ * indexes it left invalid (those not in before), to be dropped by hand.
+ */
+static void
+version_note_invalid(struct version *v, struct err *err,
+    const struct rows *before)
+{
+	struct strbuf	 msg = STRBUF_INIT;
+	struct rows	*now = NULL;
+	struct err	 qerr = ERR_INIT;
+	size_t		 i, n = 0;
+
+	strbuf_addstr(&msg, err->msg);
+	if (v->dialect->invalid_indexes(&now, v->conn, &qerr) == 0) {
+		for (i = 0; i < now->nrows; i++) {
+			const char	*name = rows_get(now, i, 0);
+
+			if (before != NULL && version_rows_has(before, name))
+				continue;
+			strbuf_addf(&msg, "%s%s", n++ ? ", " : "; invalid "
+			    "index left behind: ", name);
+		}
+	}
+	if (n > 0) {
+		strbuf_addstr(&msg, " (DROP INDEX CONCURRENTLY it before "
+		    "retrying)");
+		xfree(err->msg);
+		err->msg = strbuf_detach(&msg, NULL);
+	}
+	strbuf_release(&msg);
+	rows_free(now);
+	err_release(&qerr);
+}
+
 /* One step online: statements, version rows and history row. */
 static int
 version_run_step(struct version *v, const struct step *s, struct err *err)
@@ -504,6 +552,7 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	    &sc->down_part;
 	struct sql_stmts		 stmts = SQL_STMTS_INIT;
 	struct version_hist		 h;
+	struct rows			*invalid = NULL;
 	struct strbuf			 sql = STRBUF_INIT, label = STRBUF_INIT;
 	struct timespec			 t0;
 	char				 sum[65], done_sum[65];
@@ -518,15 +567,12 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 		err_set_path(err, sc->path, 0);
 		goto done;
 	}
-	if (!txn && !v->per_migration) {
-		rc = err_set(err, MG_ECONFIG, "revision %s is 'Transactional:"
-		    " no', which cannot run inside the single transaction of "
-		    "transaction_per_migration = false", s->rev->id);
-		err_set_path(err, sc->path, 0);
-		goto done;
-	}
 	if (!txn && (rc = version_resume_point(&skip, v, s, &stmts,
 	    err)) != 0)
+		goto done;
+	/* what a failure outside a transaction leaves is new since here */
+	if (!txn && v->dialect->invalid_indexes != NULL &&
+	    (rc = v->dialect->invalid_indexes(&invalid, v->conn, err)) != 0)
 		goto done;
 	script_checksum(sum, sc, s->upgrade);
 	memset(&h, 0, sizeof h);
@@ -538,18 +584,22 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	if (skip > 0 && !v->quiet)
 		fprintf(v->log, "Resuming %s %s after statement %zu of %zu\n",
 		    h.direction, s->rev->id, skip, stmts.n);
+	version_now(h.started, &t0);
 	for (attempt = 0;; attempt++) {
-		version_now(h.started, &t0);
-		if (txn && (rc = dialect_begin(v->conn, err)) != 0)
-			goto done;
-		rc = version_set_timeouts(v, txn, err);
+		rc = txn ? dialect_begin(v->conn, err) : 0;
 		if (rc == 0)
 			rc = version_exec_step(v, s, &stmts, skip, &nrun, err);
-		if (rc == 0 || !txn || attempt >= v->lock_retries ||
+		if (rc == 0 || attempt >= v->lock_retries ||
 		    strcmp(err->sqlstate, VERSION_SQLSTATE_LOCK_TIMEOUT) != 0)
 			break;
-		/* lock_timeout: let the blocking traffic pass, then retry */
+		/*
+		 * lock_timeout: let the blocking traffic pass, then retry the
+		 * step (outside a transaction: from the statement that
+		 * waited, as those before it are done)
+		 */
 		version_rollback(v, depth);
+		if (!txn)
+			skip = nrun;
 		if (!v->quiet)
 			fprintf(v->log, "%s: lock_timeout, retry %d of %d\n",
 			    s->rev->id, attempt + 1, v->lock_retries);
@@ -569,26 +619,12 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 		version_history_insert(v, &h, &herr);
 		err_release(&herr);
 	}
-	if (rc != 0 && !txn && v->dialect->failure_note != NULL) {
-		struct strbuf	 note = STRBUF_INIT;
-
-		v->dialect->failure_note(&note, v->conn);
-		if (note.len > 0) {
-			char	*msg = err->msg;
-
-			err->msg = NULL;
-			err_set(err, err->code, "%s; %s", msg, note.buf);
-			xfree(msg);
-		}
-		strbuf_release(&note);
-	}
+	if (rc != 0 && !txn && v->dialect->invalid_indexes != NULL)
+		version_note_invalid(v, err, invalid);
 	if (rc != 0)
 		goto done;
-	if (!txn) {
-		if ((rc = version_set_timeouts(v, 0, err)) != 0 ||
-		    (rc = dialect_begin(v->conn, err)) != 0)
-			goto done;
-	}
+	if (!txn && (rc = dialect_begin(v->conn, err)) != 0)
+		goto done;
 	version_update_sql(&sql, v, &s->from, &s->to);
 	if ((rc = version_exec_many(v, sql.buf, err)) != 0)
 		goto done;
@@ -605,19 +641,31 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 done:
 	if (rc != 0)
 		version_rollback(v, depth);
+	rows_free(invalid);
 	sqlsplit_release(&stmts);
 	strbuf_release(&sql);
 	strbuf_release(&label);
 	return rc;
 }
 
+/* Before anything runs: every step can run as the plan asks. */
 static int
-version_check_parts(const struct plan *p, struct err *err)
+version_check_steps(const struct version *v, const struct plan *p,
+    struct err *err)
 {
 	size_t	 i;
 
 	for (i = 0; i < p->n; i++) {
 		const struct step	*s = &p->v[i];
+
+		if (!s->rev->script->transactional && !v->per_migration) {
+			err_set(err, MG_ECONFIG, "revision %s is "
+			    "'Transactional: no', which cannot run inside the "
+			    "single transaction of transaction_per_migration "
+			    "= false", s->rev->id);
+			err_set_path(err, s->rev->script->path, 0);
+			return MG_ECONFIG;
+		}
 
 		if (!s->upgrade && !s->rev->script->down_part.present) {
 			err_set(err, MG_ERROR, "revision %s has no '-- "
@@ -636,7 +684,13 @@ version_run(struct version *v, const struct plan *p, struct err *err)
 	size_t	 i;
 	int	 rc, outer = !v->per_migration;
 
-	if ((rc = version_check_parts(p, err)) != 0)
+	/*
+	 * The timeouts hold for the session, set before any BEGIN (SQLite's
+	 * BEGIN IMMEDIATE already waits for the write lock): every step's
+	 * statements and its version bookkeeping run under them.
+	 */
+	if ((rc = version_check_steps(v, p, err)) != 0 ||
+	    (rc = version_set_timeouts(v, err)) != 0)
 		return rc;
 	if (outer && (rc = dialect_begin(v->conn, err)) != 0)
 		return rc;
@@ -663,7 +717,7 @@ version_run_sql(struct version *v, FILE *out, const struct plan *p,
 	size_t		 i, j;
 	int		 rc;
 
-	if ((rc = version_check_parts(p, err)) != 0)
+	if ((rc = version_check_steps(v, p, err)) != 0)
 		return rc;
 	if (create) {
 		version_create_sql(&sb, v);
@@ -737,15 +791,68 @@ version_stamp_sql(struct strbuf *out, struct version *v,
 	}
 }
 
+static int
+version_revset_has_id(const struct revset *s, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->n; i++) {
+		if (strcmp(s->v[i]->id, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The history of a stamp: each row stamped out, then each stamped in. The
+ * rows before are purged (all of them, by id) or before. As SQL on out, or
+ * inserted when out is NULL.
+ */
+static int
+version_stamp_history(struct version *v, struct strbuf *out,
+    const struct revset *before, const struct revset *after,
+    const struct rows *purged, struct err *err)
+{
+	struct version_hist	 h;
+	struct timespec		 t0;
+	size_t			 i, n;
+	int			 rc = 0;
+
+	memset(&h, 0, sizeof h);
+	h.status = "ok";
+	version_now(h.started, &t0);
+	memcpy(h.finished, h.started, sizeof h.finished);
+	n = purged != NULL ? purged->nrows : before->n;
+	for (i = 0; i < n + after->n && rc == 0; i++) {
+		if (i < n) {
+			h.rev = purged != NULL ? rows_get(purged, i, 0) :
+			    before->v[i]->id;
+			h.direction = "unstamp";
+			if (h.rev == NULL || version_revset_has_id(after,
+			    h.rev))
+				continue;
+		} else {
+			h.rev = after->v[i - n]->id;
+			h.direction = "stamp";
+			if (purged != NULL ? version_rows_has(purged, h.rev) :
+			    revset_has(before, after->v[i - n]))
+				continue;
+		}
+		if (out != NULL)
+			version_history_sql(out, v, &h);
+		else
+			rc = version_history_insert(v, &h, err);
+	}
+	return rc;
+}
+
 int
 version_stamp(struct version *v, FILE *sql_out, const struct revset *before,
     const struct revset *after, int purge, struct err *err)
 {
-	struct strbuf		 sql = STRBUF_INIT;
-	struct version_hist	 h;
-	struct timespec		 t0;
-	size_t			 i;
-	int			 rc = 0;
+	struct strbuf	 sql = STRBUF_INIT, q = STRBUF_INIT;
+	struct rows	*purged = NULL;
+	int		 rc = 0;
 
 	version_stamp_sql(&sql, v, before, after, purge);
 	if (sql_out != NULL) {
@@ -756,12 +863,7 @@ version_stamp(struct version *v, FILE *sql_out, const struct revset *before,
 		version_create_history_sql(&all, v);
 		strbuf_addstr(&all, ";\n\nBEGIN;\n\n");
 		strbuf_add(&all, sql.buf, sql.len);
-		for (i = 0; i < after->n; i++) {
-			memset(&h, 0, sizeof h);
-			h.rev = after->v[i]->id;
-			h.direction = "stamp";
-			version_history_sql(&all, v, &h);
-		}
+		version_stamp_history(v, &all, before, after, NULL, err);
 		strbuf_addstr(&all, "\nCOMMIT;\n");
 		fwrite(all.buf, 1, all.len, sql_out);
 		strbuf_release(&all);
@@ -769,33 +871,23 @@ version_stamp(struct version *v, FILE *sql_out, const struct revset *before,
 	}
 	if ((rc = dialect_begin(v->conn, err)) != 0)
 		goto done;
-	if (sql.len > 0 && (rc = version_exec_many(v, sql.buf, err)) != 0)
-		goto done;
-	/* history: each row stamped out, then each stamped in */
-	memset(&h, 0, sizeof h);
-	h.status = "ok";
-	version_now(h.started, &t0);
-	memcpy(h.finished, h.started, sizeof h.finished);
-	for (i = 0; i < before->n && rc == 0; i++) {
-		if (!revset_has(after, before->v[i])) {
-			h.rev = before->v[i]->id;
-			h.direction = "unstamp";
-			rc = version_history_insert(v, &h, err);
-		}
+	if (purge) {
+		/* the rows --purge deletes, known to the graph or not */
+		strbuf_addf(&q, "SELECT version_num FROM %s", v->vt.buf);
+		if ((rc = v->dialect->query(&purged, v->conn, q.buf, NULL, 0,
+		    err)) != 0)
+			goto done;
 	}
-	for (i = 0; i < after->n && rc == 0; i++) {
-		if (purge || !revset_has(before, after->v[i])) {
-			h.rev = after->v[i]->id;
-			h.direction = "stamp";
-			rc = version_history_insert(v, &h, err);
-		}
-	}
-	if (rc != 0)
+	if ((sql.len > 0 && (rc = version_exec_many(v, sql.buf, err)) != 0) ||
+	    (rc = version_stamp_history(v, NULL, before, after, purged,
+	    err)) != 0)
 		goto done;
 	rc = dialect_commit(v->conn, err);
 done:
 	if (rc != 0 && v->conn != NULL)
 		version_rollback(v, 0);
+	rows_free(purged);
 	strbuf_release(&sql);
+	strbuf_release(&q);
 	return rc;
 }
