@@ -975,6 +975,21 @@ graph_rows_error(struct err *err, const struct rev *r, const char *what)
 	    "target from current head(s)", r->id, what);
 }
 
+/* The j-th of r's parents, then dependencies. */
+static struct rev *
+graph_below(const struct rev *r, size_t j)
+{
+	return j < r->nparents ? r->parents[j] : r->deps[j - r->nparents];
+}
+
+/* The j-th of r's children, then dependents. */
+static struct rev *
+graph_above(const struct rev *r, size_t j)
+{
+	return j < r->nchildren ? r->children[j] :
+	    r->dependents[j - r->nchildren];
+}
+
 /* Refuse to undo a revision that something staying applied stands on. */
 static int
 graph_plan_keeps(const struct graph *g, const unsigned char *applied,
@@ -988,8 +1003,7 @@ graph_plan_keeps(const struct graph *g, const unsigned char *applied,
 		if (!undo[i] || !applied[i])
 			continue;
 		for (j = 0; j < r->nchildren + r->ndependents; j++) {
-			const struct rev *c = j < r->nchildren ?
-			    r->children[j] : r->dependents[j - r->nchildren];
+			const struct rev *c = graph_above(r, j);
 
 			if (applied[c->index] && !undo[c->index])
 				return err_set(err, MG_EUSAGE, "cannot "
@@ -1034,11 +1048,13 @@ graph_plan(struct plan *out, const struct graph *g, const struct revset *rows,
 				continue;
 			plan_push(out, r, 1);
 			s = &out->v[out->n - 1];
-			for (j = 0; j < r->nparents; j++) {
-				k = r->parents[j]->index;
-				if (vrows[k]) {
-					revset_add(&s->from, r->parents[j]);
-					vrows[k] = 0;
+			/* rows of parents and dependencies merge into r */
+			for (j = 0; j < r->nparents + r->ndeps; j++) {
+				struct rev *p = graph_below(r, j);
+
+				if (vrows[p->index]) {
+					revset_add(&s->from, p);
+					vrows[p->index] = 0;
 				}
 			}
 			revset_add(&s->to, r);
@@ -1058,13 +1074,8 @@ graph_plan(struct plan *out, const struct graph *g, const struct revset *rows,
 
 			if (!want[i])
 				continue;
-			for (j = 0; j < r->nchildren + r->ndependents; j++) {
-				struct rev *c = j < r->nchildren ?
-				    r->children[j] :
-				    r->dependents[j - r->nchildren];
-
-				want[c->index] = 1;
-			}
+			for (j = 0; j < r->nchildren + r->ndependents; j++)
+				want[graph_above(r, j)->index] = 1;
 		}
 	} else {
 		for (i = 0; i < t->revs.n; i++) {
@@ -1095,12 +1106,16 @@ graph_plan(struct plan *out, const struct graph *g, const struct revset *rows,
 			revset_add(&s->from, r);
 			vrows[i] = 0;
 		}
-		for (j = 0; j < r->nparents; j++) {
-			struct rev	*p = r->parents[j];
+		/*
+		 * A parent or dependency becomes a row again unless what
+		 * stays applied still stands on it (Alembic's unmerge).
+		 */
+		for (j = 0; j < r->nparents + r->ndeps; j++) {
+			struct rev	*p = graph_below(r, j);
 			int		 other = 0;
 
-			for (k = 0; k < p->nchildren; k++) {
-				if (applied[p->children[k]->index])
+			for (k = 0; k < p->nchildren + p->ndependents; k++) {
+				if (applied[graph_above(p, k)->index])
 					other = 1;
 			}
 			if (!other && !vrows[p->index]) {

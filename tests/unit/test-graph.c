@@ -772,10 +772,19 @@ test_graph_plan_depends_on(void **state)
 
 	(void)state;
 	BUILD(g, s);
-	/* b2 needs a2: its branch comes along, with its own row */
+	/*
+	 * b2 needs a2: its branch comes along, and its row merges into b2
+	 * as a parent's would (Alembic's normalized down revisions)
+	 */
 	expect_plan(g, &rows, "b2", 1,
-	    "+a1[>a1] +b1[>b1] +a2[a1>a2] +b2[b1>b2]");
-	/* undoing a2 undoes what depends on it first */
+	    "+a1[>a1] +b1[>b1] +a2[a1>a2] +b2[b1 a2>b2]");
+	/* undoing a2 undoes what depends on it first, and unmerges */
+	set_current(&rows, g, "b2", NULL);
+	expect_plan(g, &rows, "a1", 0, "-b2[b2>b1 a2] -a2[a2>a1]");
+	/* b2 alone goes back to both rows */
+	expect_plan(g, &rows, "b1", 0, "-b2[b2>b1 a2]");
+	revset_release(&rows);
+	/* rows that name a dependency too, as older runs left them */
 	set_current(&rows, g, "a2", "b2");
 	expect_plan(g, &rows, "a1", 0, "-b2[b2>b1] -a2[a2>a1]");
 	revset_release(&rows);
