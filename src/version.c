@@ -162,12 +162,36 @@ version_create_history_sql(struct strbuf *out, const struct version *v)
 	    "    tool_version VARCHAR(16) NOT NULL\n)", v->ht.buf);
 }
 
+static int
+version_set_timeouts(struct version *v, struct err *err)
+{
+	if (v->lock_timeout < 0 && v->statement_timeout < 0)
+		return 0;
+	return v->dialect->set_timeouts(v->conn, v->lock_timeout,
+	    v->statement_timeout, err);
+}
+
 int
 version_ensure(struct version *v, struct err *err)
 {
 	struct strbuf	 sql = STRBUF_INIT;
-	int		 rc;
+	int		 rc, vt = 0, ht = 0;
 
+	/*
+	 * The timeouts hold for the rest of the session, set before any
+	 * BEGIN (SQLite's BEGIN IMMEDIATE already waits for the write lock):
+	 * the tables' creation, every step's statements and its version
+	 * bookkeeping run under them.
+	 */
+	if ((rc = version_set_timeouts(v, err)) != 0 ||
+	    (rc = v->dialect->table_exists(&vt, v->conn, v->schema, v->table,
+	    err)) != 0 ||
+	    (rc = v->dialect->table_exists(&ht, v->conn, v->schema,
+	    v->history, err)) != 0)
+		goto done;
+	/* no write when there is nothing to create: it would wait for locks */
+	if (vt && ht)
+		goto done;
 	if ((rc = dialect_begin(v->conn, err)) != 0)
 		goto done;
 	version_create_sql(&sql, v);
@@ -415,15 +439,6 @@ done:
 	rows_free(rows);
 	strbuf_release(&sql);
 	return rc;
-}
-
-static int
-version_set_timeouts(struct version *v, struct err *err)
-{
-	if (v->lock_timeout < 0 && v->statement_timeout < 0)
-		return 0;
-	return v->dialect->set_timeouts(v->conn, v->lock_timeout,
-	    v->statement_timeout, err);
 }
 
 static void
@@ -684,13 +699,7 @@ version_run(struct version *v, const struct plan *p, struct err *err)
 	size_t	 i;
 	int	 rc, outer = !v->per_migration;
 
-	/*
-	 * The timeouts hold for the session, set before any BEGIN (SQLite's
-	 * BEGIN IMMEDIATE already waits for the write lock): every step's
-	 * statements and its version bookkeeping run under them.
-	 */
-	if ((rc = version_check_steps(v, p, err)) != 0 ||
-	    (rc = version_set_timeouts(v, err)) != 0)
+	if ((rc = version_check_steps(v, p, err)) != 0)
 		return rc;
 	if (outer && (rc = dialect_begin(v->conn, err)) != 0)
 		return rc;

@@ -40,7 +40,10 @@ int	version_unlock(struct version *, struct err *);
  * unlock's error when rc was 0. Safe on a zeroed struct.
  */
 int	version_done(struct version *, int rc, struct err *);
-/* Create the version and history tables if they do not exist. */
+/*
+ * Set lock_timeout and statement_timeout for the session, then create the
+ * version and history tables if they do not exist.
+ */
 int	version_ensure(struct version *, struct err *);
 /*
  * The version rows (empty when the table does not exist). A row naming
