@@ -74,8 +74,9 @@ cmd_current_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	}
 	for (i = 0; i < rows.n; i++) {
 		strbuf_reset(&sb);
+		/* as Alembic: tree indicators, no branch labels */
 		cmd_format_rev(&sb, g, rows.v[i], verbose ? FMT_VERBOSE :
-		    FMT_BRANCHES | FMT_HEAD, NULL);
+		    FMT_TREE, NULL);
 		fprintf(ctx->out, "%s\n", sb.buf);
 	}
 done:

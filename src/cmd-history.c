@@ -49,7 +49,7 @@ cmd_history_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	struct target	 lo, hi;
 	struct strbuf	 sb = STRBUF_INIT;
 	const char	*range = args_get(args, "rev-range"), *colon = NULL;
-	unsigned char	*show = NULL, *below = NULL;
+	unsigned char	*show = NULL, *above = NULL;
 	size_t		 i;
 	int		 rc, db, flags;
 
@@ -72,26 +72,31 @@ cmd_history_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		goto done;
 	if (range == NULL)
 		graph_resolve(&hi, g, "heads", NULL, err);
-	/* what is below hi, less what is strictly below lo */
+	/* what is below hi and above lo, both included (as Alembic) */
 	show = xcalloc(g->nrevs + 1, 1);
-	below = xcalloc(g->nrevs + 1, 1);
+	above = xcalloc(g->nrevs + 1, 1);
 	graph_ancestors(show, g, &hi.revs);
-	graph_ancestors(below, g, &lo.revs);
-	for (i = 0; i < lo.revs.n; i++)
-		below[lo.revs.v[i]->index] = 0;
+	for (i = 0; i < lo.revs.n; i++) {
+		if (!show[lo.revs.v[i]->index]) {
+			rc = err_set(err, MG_EUSAGE, "Revision %s is not an "
+			    "ancestor of revision %s", lo.revs.v[i]->id,
+			    colon[1] != '\0' ? colon + 1 : "heads");
+			goto done;
+		}
+		graph_descendants(above, g, lo.revs.v[i], 0);
+	}
 	flags = args_has(args, "verbose") ? FMT_VERBOSE :
 	    FMT_PARENTS | FMT_BRANCHES | FMT_TREE | FMT_DOC;
 	for (i = g->nrevs; i-- > 0;) {
-		if (!show[i] || below[i])
+		if (!show[i] || (lo.revs.n > 0 && !above[i]))
 			continue;
 		strbuf_reset(&sb);
 		cmd_format_rev(&sb, g, g->order[i], flags, db ? &rows : NULL);
-		fprintf(ctx->out, "%s%s", sb.buf, flags & FMT_VERBOSE ? "" :
-		    "\n");
+		fprintf(ctx->out, "%s\n", sb.buf);
 	}
 done:
 	xfree(show);
-	xfree(below);
+	xfree(above);
 	target_release(&lo);
 	target_release(&hi);
 	revset_release(&rows);

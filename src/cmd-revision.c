@@ -143,12 +143,14 @@ cmd_revision_dir(char **out, const struct cmd_ctx *ctx,
 			    "migrate.ini", rn->version_path);
 		goto done;
 	}
-	if (rn->parents.n == 1 && nlocs > 1) {
-		/* a branch grows in the folder of its head */
-		const char	*ppath = rn->parents.v[0]->script->path;
-
-		xfree(*out);
-		*out = xstrdup(ppath);
+	if (nlocs > 1 && rn->parents.n == 0) {
+		rc = err_set(err, MG_EUSAGE, "Multiple version locations "
+		    "present, please specify --version-path");
+		goto done;
+	}
+	if (nlocs > 1) {
+		/* a branch grows in the folder of its (first) head */
+		*out = xstrdup(rn->parents.v[0]->script->path);
 		if ((slash = strrchr(*out, '/')) != NULL)
 			*slash = '\0';
 		goto done;
@@ -283,6 +285,8 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 	strbuf_replace(&msg, "\r", " ");
 	strbuf_replace(&msg, "\n", " ");
 	slug = script_slug(msg.buf, trunc);
+	if (rn->message == NULL)	/* as Alembic; the slug stays empty */
+		strbuf_addstr(&msg, "empty message");
 	if ((rc = script_file_name(&fname, config_get(ctx->config,
 	    "file_template"), id, slug, when, &tm, err)) != 0) {
 		const struct config_entry *e = config_find(ctx->config,
@@ -312,13 +316,10 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 	/* a project's own template must still give a script we can read */
 	if ((rc = script_parse(&check, tname, xstrndup(text.buf, text.len),
 	    text.len, err)) != 0) {
-		char	*m = err->msg;
-
-		err->msg = NULL;
-		err_set(err, MG_ECONFIG, "the template does not give a valid "
-		    "revision script: %s", m);
-		err->line = 0;
-		xfree(m);
+		err_wrap(err, MG_ECONFIG, "the template does not give a "
+		    "valid revision script");
+		rc = MG_ECONFIG;
+		err->line = 0;	/* a line of the rendered text, not of it */
 		goto done;
 	}
 	if (strcmp(check->rev, id) != 0 || check->ndown != rn->parents.n) {

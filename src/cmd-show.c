@@ -58,7 +58,7 @@ cmd_show_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	for (i = 0; i < t.revs.n; i++) {
 		strbuf_reset(&sb);
 		cmd_format_rev_verbose(&sb, g, t.revs.v[i], db ? &rows : NULL);
-		fputs(sb.buf, ctx->out);
+		fprintf(ctx->out, "%s\n", sb.buf);
 	}
 done:
 	target_release(&t);

@@ -363,9 +363,12 @@ cmd_format_rev_verbose(struct strbuf *out, const struct graph *g,
 	const char		*p, *nl, *c, *end = s->text + s->len;
 	size_t			 len;
 
-	strbuf_addstr(out, "Rev: ");
-	cmd_format_rev(out, g, r, FMT_TREE, current);
-	strbuf_addstr(out, "\n");
+	/* Alembic's log entry: "(head)" for no children, (current) last */
+	strbuf_addf(out, "Rev: %s%s%s%s%s\n", r->id,
+	    r->nchildren == 0 ? " (head)" : "",
+	    r->nchildren > 1 ? " (branchpoint)" : "",
+	    r->nparents > 1 ? " (mergepoint)" : "",
+	    current != NULL && revset_has(current, r) ? " (current)" : "");
 	if (r->nparents > 1) {
 		strbuf_addstr(out, "Merges: ");
 		cmd_format_ids(out, r->parents, r->nparents);
@@ -400,12 +403,8 @@ cmd_format_rev_verbose(struct strbuf *out, const struct graph *g,
 		len = (size_t)(nl - c);
 		if (len > 0 && c[len - 1] == '\r')
 			len--;
-		if (len > 0)
-			strbuf_addf(out, "    %.*s\n", (int)len, c);
-		else
-			strbuf_addch(out, '\n');
+		strbuf_addf(out, "    %.*s\n", (int)len, c);
 		if (nl == end)
 			break;
 	}
-	strbuf_addch(out, '\n');
 }

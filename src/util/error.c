@@ -39,6 +39,23 @@ err_set_at(struct err *e, const char *file, int line, int code,
 }
 
 void
+err_wrap(struct err *e, int code, const char *fmt, ...)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	va_list		 ap;
+
+	if (e->code == 0)
+		BUG("err_wrap without an error");
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	strbuf_addf(&sb, ": %s", e->msg);
+	xfree(e->msg);
+	e->msg = strbuf_detach(&sb, NULL);
+	e->code = code;
+}
+
+void
 err_set_path(struct err *e, const char *path, unsigned line)
 {
 	if (e->path == NULL && path != NULL)

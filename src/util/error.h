@@ -41,6 +41,13 @@ int	err_set_at(struct err *, const char *, int, int, const char *, ...)
 	err_set_at((e), __FILE__, __LINE__, (code), __VA_ARGS__)
 
 /*
+ * Give an error that is set a new code and put "<fmt>: " before its
+ * message: a higher layer saying what the failure meant to it.
+ */
+void	err_wrap(struct err *, int code, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
  * Attach the user file an error concerns, unless one is set, and the line,
  * unless one is set (a lower layer may know the line but not the file).
  */
