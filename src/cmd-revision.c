@@ -249,7 +249,7 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 	struct script	*check = NULL;
 	char		 id[SCRIPT_ID_MAX + 1], *slug = NULL, *dir = NULL;
 	char		*tname = NULL;
-	const char	*vars[19];
+	const char	*vars[19];	/* name, value pairs, NULL */
 	struct tm	 tm;
 	time_t		 when;
 	long		 trunc;
@@ -311,7 +311,8 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 	    rn->upgrades : "";
 	vars[14] = "downgrades";	vars[15] = rn->downgrades ?
 	    rn->downgrades : "";
-	vars[16] = NULL;
+	vars[16] = "up_revision";	vars[17] = id;	/* Alembic's name */
+	vars[18] = NULL;
 	script_render(&text, tmpl.buf, tmpl.len, (const char *const *)vars);
 	/* a project's own template must still give a script we can read */
 	if ((rc = script_parse(&check, tname, xstrndup(text.buf, text.len),
@@ -324,7 +325,8 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 	}
 	if (strcmp(check->rev, id) != 0 || check->ndown != rn->parents.n) {
 		rc = err_set(err, MG_ECONFIG, "the template must write "
-		    "'Revision ID: ${rev}' and 'Revises: ${down_revision}'");
+		    "'Revision ID: ${up_revision}' and 'Revises: "
+		    "${down_revision}'");
 		err_set_path(err, tname, 0);
 		goto done;
 	}

@@ -426,7 +426,7 @@ test_expect_success 'without a project template the built-in one is used' '
 	run_migrate 0 -q revision -m "add users" --rev-id u1
 	f=$V/u1_add_users.sql
 	d=$(hdr $f "Create Date")
-	sed -e "s/\${message}/add users/; s/\${rev}/u1/" \
+	sed -e "s/\${message}/add users/; s/\${up_revision}/u1/" \
 	    -e "s/\${down_revision}/a1/; s/\${create_date}/$d/" \
 	    -e "s/\${branch_labels}//; s/\${depends_on}//" \
 	    -e "s/\${upgrades}//; s/\${downgrades}//" \
@@ -464,7 +464,7 @@ test_expect_success 'a template that fixes the id or parents: exit 2, no file' '
 	printf -- "-- \${message}\n--\n-- Revision ID: fixed\n-- Revises: \${down_revision}\n\n-- migrate:upgrade\n" \
 		>migrations/revision.sql.tmpl
 	run_migrate 2 revision -m x
-	expect_text "$(pwd -P)/migrations/revision.sql.tmpl: the template must write ${q}Revision ID: \${rev}$q and ${q}Revises: \${down_revision}$q" err
+	expect_text "$(pwd -P)/migrations/revision.sql.tmpl: the template must write ${q}Revision ID: \${up_revision}$q and ${q}Revises: \${down_revision}$q" err
 	printf -- "-- \${message}\n--\n-- Revision ID: \${rev}\n-- Revises:\n\n-- migrate:upgrade\n" \
 		>migrations/revision.sql.tmpl
 	run_migrate 2 revision -m x
