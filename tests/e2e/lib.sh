@@ -6,6 +6,8 @@
 #                              and fail unless it exits with CODE
 #   pg_newdb NAME              create database NAME owned by the test role,
 #                              print its URL
+#   write_rev, write_ini, new_db, q, expect_rows ...   revision scripts,
+#                              migrate.ini and databases of dialect $d
 #   test_done                  print the counts, exit non-zero on failure
 set -u
 
@@ -67,6 +69,104 @@ expect_grep() {
 	if ! grep -qF -- "$1" "$2"; then
 		echo "'$1' not found in $2:"
 		cat "$2"
+		return 1
+	fi
+}
+
+# is GOT WANTED: fail, saying both, unless they are equal.
+is() {
+	if [ "$1" != "$2" ]; then
+		echo "got '$1', wanted '$2'"
+		return 1
+	fi
+}
+
+# Fail unless stderr (err) is exactly one line.
+one_line() {
+	if [ "$(wc -l <err)" -ne 1 ]; then
+		echo "stderr is not one line:"
+		cat err
+		return 1
+	fi
+}
+
+# write_rev ID PARENTS MESSAGE UPGRADE DOWNGRADE [HEADER-LINE...]: the
+# revision script migrations/versions/ID_rev.sql.
+write_rev() {
+	mkdir -p migrations/versions
+	_id=$1 _par=$2 _msg=$3 _up=$4 _down=$5
+	shift 5
+	{
+		printf -- '-- %s\n--\n-- Revision ID: %s\n-- Revises: %s\n' \
+		    "$_msg" "$_id" "$_par"
+		printf -- '-- Create Date: 2026-11-25 10:00:00.000000+00:00\n'
+		for _h in "$@"; do printf -- '-- %s\n' "$_h"; done
+		printf -- '\n-- migrate:upgrade\n%s\n\n-- migrate:downgrade\n%s\n' \
+		    "$_up" "$_down"
+	} >"migrations/versions/${_id}_rev.sql"
+}
+
+# write_ini [LINE...]: migrate.ini with the url of $url, plus the lines.
+write_ini() {
+	printf '[migrate]\nscript_location = %%(here)s/migrations\nurl = %s\n' \
+	    "$url" >migrate.ini
+	for _l in "$@"; do
+		printf '%s\n' "$_l" >>migrate.ini
+	done
+}
+
+# new_db NAME: a fresh database for dialect $d (sqlite or pg), named
+# after the test file on PostgreSQL; sets url and db.
+new_db() {
+	case $d in
+	sqlite)	db=$PWD/$1.db; url="sqlite:///$db" ;;
+	pg)	db=${test_name%%-*}_$1; url=$(pg_newdb "$db") ;;
+	esac
+}
+
+# q SQL: run a query on $db (dialect $d), rows as a|b|c lines.
+q() {
+	case $d in
+	sqlite)	sqlite3 -bail "$db" "$1" ;;
+	pg)	psql -X -At -v ON_ERROR_STOP=1 -d "$db" -c "$1" ;;
+	esac
+}
+
+# has_table NAME: exit 0 when table NAME exists (public/main schema).
+has_table() {
+	case $d in
+	sqlite)	n=$(q "SELECT count(*) FROM sqlite_master WHERE type = 'table'
+		    AND name = '$1'") ;;
+	pg)	n=$(q "SELECT count(*) FROM pg_tables WHERE schemaname =
+		    'public' AND tablename = '$1'") ;;
+	esac
+	test "$n" -eq 1
+}
+
+# expect_tables "t1 t2" "t3": the first exist, the second do not.
+expect_tables() {
+	for _t in $1; do
+		has_table "$_t" || { echo "table $_t missing"; return 1; }
+	done
+	for _t in ${2:-}; do
+		! has_table "$_t" || { echo "table $_t present"; return 1; }
+	done
+}
+
+# expect_rows "ID..." [TABLE]: the version table (migrate_version) holds
+# exactly these ids; no migrate_version at all counts as no rows.
+expect_rows() {
+	if [ -n "${2:-}" ] || has_table migrate_version; then
+		q "SELECT version_num FROM ${2:-migrate_version}" |
+		    LC_ALL=C sort >rows.txt
+	else
+		: >rows.txt
+	fi
+	# shellcheck disable=SC2086
+	printf '%s\n' $1 | sed '/^$/d' | LC_ALL=C sort >rows.want
+	if ! cmp -s rows.want rows.txt; then
+		echo "version rows differ:"
+		diff -u rows.want rows.txt || true
 		return 1
 	fi
 }

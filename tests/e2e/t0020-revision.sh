@@ -36,23 +36,6 @@ rev() {
 	run_migrate 0 revision -m "step $_id" --rev-id "$_id" "$@"
 }
 
-# is GOT WANTED: fail, saying both, unless they are equal.
-is() {
-	if [ "$1" != "$2" ]; then
-		echo "got '$1', wanted '$2'"
-		return 1
-	fi
-}
-
-# Fail unless stderr (err) is exactly one line.
-one_line() {
-	if [ "$(wc -l <err)" -ne 1 ]; then
-		echo "stderr is not one line:"
-		cat err
-		return 1
-	fi
-}
-
 # sums [DIR...]: checksums of every file (dot files too) under versions/
 # and DIRs.
 sums() {

@@ -40,23 +40,6 @@ rev() {
 	} >"$f"
 }
 
-# is GOT WANTED: fail, saying both, unless they are equal.
-is() {
-	if [ "$1" != "$2" ]; then
-		echo "got '$1', wanted '$2'"
-		return 1
-	fi
-}
-
-# Fail unless stderr (err) is exactly one line.
-one_line() {
-	if [ "$(wc -l <err)" -ne 1 ]; then
-		echo "stderr is not one line:"
-		cat err
-		return 1
-	fi
-}
-
 # The steps the offline SQL runs, "from>to" comma separated (">A" from base).
 steps() {
 	sed -nE 's/^-- Running (up|down)grade (.*) -> (.*), step .*/\2>\3/p' out |

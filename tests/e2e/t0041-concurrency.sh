@@ -5,28 +5,6 @@
 # PostgreSQL the lock does not deadlock with CREATE INDEX CONCURRENTLY.
 . "$(dirname "$0")/lib.sh"
 
-# write_rev ID PARENTS MESSAGE UPGRADE DOWNGRADE [HEADER-LINE]
-write_rev() {
-	mkdir -p migrations/versions
-	{
-		printf -- '-- %s\n--\n-- Revision ID: %s\n-- Revises: %s\n' \
-		    "$3" "$1" "$2"
-		printf -- '-- Create Date: 2026-11-25 10:00:00.000000+00:00\n'
-		if [ -n "${6:-}" ]; then printf -- '-- %s\n' "$6"; fi
-		printf -- '\n-- migrate:upgrade\n%s\n\n-- migrate:downgrade\n%s\n' \
-		    "$4" "$5"
-	} >"migrations/versions/$1_rev.sql"
-}
-
-# migrate.ini with the url of $url, plus any lines given.
-write_ini() {
-	printf '[migrate]\nscript_location = %%(here)s/migrations\nurl = %s\n' \
-	    "$url" >migrate.ini
-	for l in "$@"; do
-		printf '%s\n' "$l" >>migrate.ini
-	done
-}
-
 # rev_id N: the id of the Nth revision of a chain.
 rev_id() {
 	printf 'c%011x' "$1"
