@@ -50,7 +50,6 @@ cmd_stamp_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	struct revset	 rows = REVSET_INIT, targets = REVSET_INIT;
 	struct revset	 after = REVSET_INIT, kept = REVSET_INIT;
 	struct target	 t;
-	const char	*first, *colon;
 	char		*from = NULL;
 	size_t		 i;
 	int		 rc, j, offline = args_has(args, "sql");
@@ -58,6 +57,12 @@ cmd_stamp_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 
 	memset(&v, 0, sizeof v);
 	memset(&t, 0, sizeof t);
+	if (offline && purge) {
+		rc = err_set(err, MG_EUSAGE, "Can't use --purge with --sql "
+		    "mode");
+		goto done;
+	}
+	/* offline, FROM:TO starts at FROM (one FROM for all, as Alembic) */
 	for (j = 0; j < args->argc; j++) {
 		const char	*a = args->argv[j], *c = strchr(a, ':');
 
@@ -66,14 +71,25 @@ cmd_stamp_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 			    "offline mode (--sql) only", a);
 			goto done;
 		}
-		if (c != NULL && (c == a || c[1] == '\0' || args->argc > 1)) {
+		if (c != NULL && (c == a || c[1] == '\0')) {
 			rc = err_set(err, MG_EUSAGE, "bad range '%s': expected "
-			    "one <fromrev>:<torev>", a);
+			    "<fromrev>:<torev>", a);
 			goto done;
 		}
-		if (c == NULL && (rc = graph_spec_check(a, err)) != 0)
+		if (c != NULL && from != NULL && (strlen(from) !=
+		    (size_t)(c - a) || strncmp(from, a, strlen(from)) != 0)) {
+			rc = err_set(err, MG_EUSAGE, "Stamp operation with "
+			    "--sql only supports a single starting revision "
+			    "at a time");
+			goto done;
+		}
+		if (c != NULL && from == NULL)
+			from = xstrndup(a, (size_t)(c - a));
+		if ((rc = graph_spec_check(c != NULL ? c + 1 : a, err)) != 0)
 			goto done;
 	}
+	if (from != NULL && (rc = graph_spec_check(from, err)) != 0)
+		goto done;
 	if ((rc = graph_load(&g, ctx->config, err)) != 0)
 		goto done;
 	if (offline) {
@@ -91,23 +107,22 @@ cmd_stamp_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		if (!purge && (rc = version_rows(&rows, &v, g, err)) != 0)
 			goto done;
 	}
-	first = args->argv[0];
-	if (offline && (colon = strchr(first, ':')) != NULL) {
-		/* --sql FROM:TO: as if the database were at FROM */
-		from = xstrndup(first, (size_t)(colon - first));
+	if (from != NULL) {
+		/* as if the database were at FROM */
 		if ((rc = graph_resolve(&t, g, from, NULL, err)) != 0)
 			goto done;
 		for (i = 0; i < t.revs.n; i++)
 			revset_add(&rows, t.revs.v[i]);
 		target_release(&t);
-		first = colon + 1;
 	}
 	for (i = 0; i < rows.n; i++)
 		revset_add(&kept, rows.v[i]);
 	for (j = 0; j < args->argc; j++) {
-		if ((rc = graph_resolve(&t, g, j == 0 ? first : args->argv[j],
-		    offline &&
-		    rows.n == 0 ? NULL : &rows, err)) != 0)
+		const char	*a = args->argv[j], *c = strchr(a, ':');
+
+		/* relative targets are relative to the rows (or FROM) */
+		if ((rc = graph_resolve(&t, g, c != NULL ? c + 1 : a,
+		    offline && from == NULL ? NULL : &rows, err)) != 0)
 			goto done;
 		for (i = 0; i < t.revs.n; i++)
 			revset_add(&targets, t.revs.v[i]);

@@ -62,15 +62,40 @@ pg_disconnect(struct conn *conn)
 	xfree(c);
 }
 
-/* Open a session with c's parameters; a message without the password. */
+/*
+ * Open a session with c's parameters, on the server same is on when it is
+ * given; a message without the password.
+ */
 static int
-pg_open(PGconn **out, struct pg_conn *c, struct err *err)
+pg_open(PGconn **out, struct pg_conn *c, PGconn *same, struct err *err)
 {
 	struct strbuf	 msg = STRBUF_INIT;
-	int		 rc;
+	const char	**keys, **vals;
+	size_t		  n = 0, i;
+	int		  rc;
 
-	*out = PQconnectdbParams((const char *const *)c->keys,
-	    (const char *const *)c->vals, 0);
+	for (i = 0; c->keys[i] != NULL; i++)
+		;
+	keys = xcalloc(i + 3, sizeof *keys);
+	vals = xcalloc(i + 3, sizeof *vals);
+	for (i = 0; c->keys[i] != NULL; i++) {
+		/* same: the server that session reached, not any of a list */
+		if (same != NULL && (strcmp(c->keys[i], "host") == 0 ||
+		    strcmp(c->keys[i], "port") == 0 ||
+		    strcmp(c->keys[i], "hostaddr") == 0))
+			continue;
+		keys[n] = c->keys[i];
+		vals[n++] = c->vals[i];
+	}
+	if (same != NULL) {
+		keys[n] = "host";
+		vals[n++] = PQhost(same);
+		keys[n] = "port";
+		vals[n++] = PQport(same);
+	}
+	*out = PQconnectdbParams(keys, vals, 0);
+	xfree(keys);
+	xfree(vals);
 	if (*out != NULL && PQstatus(*out) == CONNECTION_OK) {
 		PQsetNoticeProcessor(*out, pg_ignore_notice, NULL);
 		return 0;
@@ -127,7 +152,7 @@ pg_connect(struct conn **out, const struct url *url, struct err *err)
 	c->base.dialect = &dialect_postgres;
 	c->base.display_url = url_mask(url);
 	c->password = url->password != NULL ? xstrdup(url->password) : NULL;
-	if ((rc = pg_open(&c->pg, c, err)) != 0) {
+	if ((rc = pg_open(&c->pg, c, NULL, err)) != 0) {
 		pg_disconnect(&c->base);
 		return rc;
 	}
@@ -138,7 +163,6 @@ pg_connect(struct conn **out, const struct url *url, struct err *err)
 	*out = &c->base;
 	return 0;
 }
-
 
 /* The 1-based line of a 1-based character position in UTF-8 text. */
 static unsigned
@@ -373,10 +397,13 @@ pg_lock(struct conn *conn, const char *key, unsigned wait_ms,
 
 	if (conn->locked)
 		BUG("lock taken twice");
-	if ((rc = pg_open(&c->lockpg, c, err)) != 0)
+	if ((rc = pg_open(&c->lockpg, c, c->pg, err)) != 0)
 		return rc;
+	/* named after the migration's session; never timed out for idling */
 	strbuf_addf(&sql, "SET application_name = 'migrate lock of pid %d'",
 	    PQbackendPID(c->pg));
+	if (PQserverVersion(c->lockpg) >= 140000)
+		strbuf_addstr(&sql, "; SET idle_session_timeout = 0");
 	PQclear(PQexec(c->lockpg, sql.buf));
 	snprintf(keytext, sizeof keytext, "%lld", (long long)k);
 	for (;;) {

@@ -60,12 +60,11 @@ sqlite_line_at(const char *text, const char *pos)
 static int
 sqlite_error(struct err *err, sqlite3 *db, const char *sql, const char *pos)
 {
-	int	 rc;
+	int	 rc, fresh = err->code == 0;
 
 	rc = err_set(err, MG_EDB, "%s", sqlite3_errmsg(db));
 	/* the busy timeout ran out: PostgreSQL's lock_not_available */
-	if ((sqlite3_errcode(db) & 0xff) == SQLITE_BUSY ||
-	    (sqlite3_errcode(db) & 0xff) == SQLITE_LOCKED)
+	if (fresh && (sqlite3_errcode(db) & 0xff) == SQLITE_BUSY)
 		memcpy(err->sqlstate, "55P03", 6);
 	if (sql != NULL && err->line == 0)
 		err->line = sqlite_line_at(sql, pos);

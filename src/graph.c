@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -718,7 +719,9 @@ graph_parse_rel(long *out, const char *s)
 		return -1;
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (*end != '\0' || errno != 0 || v == 0)
+	/* bounded, so that -v is defined and counts stay small */
+	if (*end != '\0' || errno != 0 || v == 0 || v > INT_MAX ||
+	    v < -INT_MAX)
 		return -1;
 	*out = v;
 	return 0;
@@ -864,10 +867,11 @@ graph_resolve(struct target *out, const struct graph *g, const char *spec,
 			/* +N from base starts at the (only) base */
 			graph_ends(&b, g, member, 0);
 			if (b.n != 1) {
-				revset_release(&b);
-				return err_set(err, b.n ? MG_EAMBIGUOUS :
+				rc = err_set(err, b.n ? MG_EAMBIGUOUS :
 				    MG_ENOTFOUND, "Relative revision %s: "
 				    "there are %zu bases; name one", spec, b.n);
+				revset_release(&b);
+				return rc;
 			}
 			r = b.v[0];
 			revset_release(&b);

@@ -526,36 +526,34 @@ version_rows_has(const struct rows *r, const char *id)
 /*
  * A statement outside a transaction failed: add to the message the
  * indexes it left invalid (those not in before), to be dropped by hand.
+ * Returns how many.
  */
-static void
+static size_t
 version_note_invalid(struct version *v, struct err *err,
     const struct rows *before)
 {
-	struct strbuf	 msg = STRBUF_INIT;
 	struct rows	*now = NULL;
 	struct err	 qerr = ERR_INIT;
 	size_t		 i, n = 0;
 
-	strbuf_addstr(&msg, err->msg);
-	if (v->dialect->invalid_indexes(&now, v->conn, &qerr) == 0) {
-		for (i = 0; i < now->nrows; i++) {
-			const char	*name = rows_get(now, i, 0);
+	if (v->dialect->invalid_indexes == NULL ||
+	    v->dialect->invalid_indexes(&now, v->conn, &qerr) != 0)
+		goto done;
+	for (i = 0; i < now->nrows; i++) {
+		const char	*name = rows_get(now, i, 0);
 
-			if (before != NULL && version_rows_has(before, name))
-				continue;
-			strbuf_addf(&msg, "%s%s", n++ ? ", " : "; invalid "
-			    "index left behind: ", name);
-		}
+		if (before != NULL && version_rows_has(before, name))
+			continue;
+		err_append(err, "%s%s", n++ ? ", " : "; invalid index left "
+		    "behind: ", name);
 	}
-	if (n > 0) {
-		strbuf_addstr(&msg, " (DROP INDEX CONCURRENTLY it before "
+	if (n > 0)
+		err_append(err, " (DROP INDEX CONCURRENTLY it before "
 		    "retrying)");
-		xfree(err->msg);
-		err->msg = strbuf_detach(&msg, NULL);
-	}
-	strbuf_release(&msg);
+done:
 	rows_free(now);
 	err_release(&qerr);
+	return n;
 }
 
 /* One step online: statements, version rows and history row. */
@@ -572,7 +570,7 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	struct timespec			 t0;
 	char				 sum[65], done_sum[65];
 	size_t				 skip = 0, nrun = 0;
-	int				 rc, attempt, depth, txn;
+	int				 rc, attempt, depth, txn, noted = 0;
 
 	txn = sc->transactional;
 	depth = v->conn->txn_depth;
@@ -608,6 +606,15 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 		    strcmp(err->sqlstate, VERSION_SQLSTATE_LOCK_TIMEOUT) != 0)
 			break;
 		/*
+		 * A CREATE INDEX CONCURRENTLY that timed out has left an
+		 * invalid index: a retry would trip on it (or, IF NOT
+		 * EXISTS, skip it and call the step done). Stop and say so.
+		 */
+		if (!txn && version_note_invalid(v, err, invalid) > 0) {
+			noted = 1;
+			break;
+		}
+		/*
 		 * lock_timeout: let the blocking traffic pass, then retry the
 		 * step (outside a transaction: from the statement that
 		 * waited, as those before it are done)
@@ -634,7 +641,7 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 		version_history_insert(v, &h, &herr);
 		err_release(&herr);
 	}
-	if (rc != 0 && !txn && v->dialect->invalid_indexes != NULL)
+	if (rc != 0 && !txn && !noted)
 		version_note_invalid(v, err, invalid);
 	if (rc != 0)
 		goto done;
@@ -681,7 +688,6 @@ version_check_steps(const struct version *v, const struct plan *p,
 			err_set_path(err, s->rev->script->path, 0);
 			return MG_ECONFIG;
 		}
-
 		if (!s->upgrade && !s->rev->script->down_part.present) {
 			err_set(err, MG_ERROR, "revision %s has no '-- "
 			    "migrate:downgrade' part, so it cannot be "

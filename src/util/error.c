@@ -10,13 +10,26 @@
 #include "strbuf.h"
 #include "xmalloc.h"
 
+/* Messages are one line, whatever a library handed us. */
+static void
+err_one_line(struct strbuf *sb)
+{
+	size_t	 i;
+
+	strbuf_rtrim(sb);
+	for (i = 0; i < sb->len; i++) {
+		if (sb->buf[i] == '\n' || sb->buf[i] == '\r' ||
+		    sb->buf[i] == '\t')
+			sb->buf[i] = ' ';
+	}
+}
+
 int
 err_set_at(struct err *e, const char *file, int line, int code,
     const char *fmt, ...)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	va_list		 ap;
-	size_t		 i;
 
 	if (code == 0)
 		BUG("err_set with code 0");
@@ -25,12 +38,7 @@ err_set_at(struct err *e, const char *file, int line, int code,
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	/* messages are one line, whatever a library handed us */
-	strbuf_rtrim(&sb);
-	for (i = 0; i < sb.len; i++) {
-		if (sb.buf[i] == '\n' || sb.buf[i] == '\r' || sb.buf[i] == '\t')
-			sb.buf[i] = ' ';
-	}
+	err_one_line(&sb);
 	e->code = code;
 	e->msg = strbuf_detach(&sb, NULL);
 	e->src_file = file;
@@ -50,9 +58,27 @@ err_wrap(struct err *e, int code, const char *fmt, ...)
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	strbuf_addf(&sb, ": %s", e->msg);
+	err_one_line(&sb);
 	xfree(e->msg);
 	e->msg = strbuf_detach(&sb, NULL);
 	e->code = code;
+}
+
+void
+err_append(struct err *e, const char *fmt, ...)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	va_list		 ap;
+
+	if (e->code == 0)
+		BUG("err_append without an error");
+	strbuf_addstr(&sb, e->msg);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	err_one_line(&sb);
+	xfree(e->msg);
+	e->msg = strbuf_detach(&sb, NULL);
 }
 
 void

@@ -46,6 +46,9 @@ int	err_set_at(struct err *, const char *, int, int, const char *, ...)
  */
 void	err_wrap(struct err *, int code, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* Add text at the end of an error's message: what else the user should know. */
+void	err_append(struct err *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 /*
  * Attach the user file an error concerns, unless one is set, and the line,

@@ -169,14 +169,15 @@ strbuf_read_file(struct strbuf *sb, const char *path)
 {
 	struct stat	 st;
 	ssize_t		 n;
-	size_t		 hint = 8192, want;
+	size_t		 hint = 8192, want, start = sb->len, size = 0;
 	int		 fd, saved, regular = 0;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	/* a regular file in one read: its size, plus one byte to see EOF */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0) {
-		hint = (size_t)st.st_size + 1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		size = (size_t)st.st_size;
+		hint = size + 1;
 		regular = 1;
 	}
 	for (;;) {
@@ -188,8 +189,12 @@ strbuf_read_file(struct strbuf *sb, const char *path)
 		if (n <= 0)
 			break;
 		strbuf_setlen(sb, sb->len + (size_t)n);
-		/* less than asked of a regular file: its end */
-		if (regular && (size_t)n < want)
+		/*
+		 * Less than asked, having read all fstat said there was: the
+		 * end, without one more read to see it. Anything else (a
+		 * file that grew, a short read) reads on to read()'s 0.
+		 */
+		if (regular && (size_t)n < want && sb->len - start == size)
 			break;
 		hint = 8192;
 	}

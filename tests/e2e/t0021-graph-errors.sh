@@ -660,7 +660,8 @@ test_expect_success 'specs: <label>@head, <id>@head and <label>@base' '
 '
 
 # A malformed spec: exit 2, one line naming it.
-for spec in "head+x" "-" ":" "@head" "++1" "head-" "head--1" "+" "base+x2" ""; do
+for spec in "head+x" "-" ":" "@head" "++1" "head-" "head--1" "+" "base+x2" "" \
+    "base-9223372036854775808" "a2-9223372036854775808" "head+99999999999"; do
 	export spec
 	test_expect_success "specs: malformed '$spec' is a usage error" '
 		setup

@@ -529,4 +529,31 @@ INSERT INTO t1 VALUES (1), (1);" "DROP TABLE t1;"
 	expect_history "$R1|upgrade|ok|2"
 '
 
+test_expect_success "pg: a CREATE INDEX CONCURRENTLY that timed out is not retried over its invalid index" '
+	new_db cic_to; write_ini "lock_timeout = 300" "lock_retries = 3"
+	write_rev $R1 "" "create t1" "CREATE TABLE t1 (id INTEGER);" \
+	    "DROP TABLE t1;"
+	run_migrate 0 upgrade head
+	write_rev $R2 $R1 "index id" \
+	    "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_t1_id ON t1 (id);" \
+	    "DROP INDEX CONCURRENTLY ix_t1_id;" "Transactional: no"
+	# a writer that stays in its transaction: the build waits for it
+	PGAPPNAME=t31_holder psql -X -q -d "$db" -c "BEGIN;
+	    INSERT INTO t1 VALUES (1); SELECT pg_sleep(5); COMMIT" \
+	    >holder.out 2>&1 &
+	holder=$!
+	trap stop_holder EXIT
+	until [ "$(q "SELECT count(*) FROM pg_stat_activity
+	    WHERE application_name = ${sq}t31_holder$sq
+	    AND state = ${sq}active$sq")" = 1 ]; do sleep 0.05; done
+	run_migrate 1 upgrade head
+	stop_holder
+	expect_grep "${R2}_rev.sql:9: canceling statement due to lock timeout" err
+	expect_grep "invalid index left behind: ix_t1_id (DROP INDEX CONCURRENTLY it before retrying)" err
+	! grep -q "retry" err
+	expect_rows "$R1"
+	test "$(q "SELECT count(*) FROM pg_index WHERE NOT indisvalid
+	    AND indexrelid = ${sq}ix_t1_id${sq}::regclass")" = 1
+'
+
 test_done

@@ -233,6 +233,35 @@ for d in sqlite pg; do
 		same_db "$off" "$on"
 	'
 
+	test_expect_success "$d: stamp --sql FROM:TO moves the rows as online, history included" '
+		linear_chain
+		newdb offsr; off=$db; offurl=$url
+		newdb onsr; on=$db; onurl=$url
+		for u in "$offurl" "$onurl"; do
+			run_migrate 0 --url "$u" stamp 1111aaaa0001
+		done
+		run_migrate 0 --url "$offurl" stamp --sql 1111aaaa0001:3333cccc0003
+		cp out stamp.sql
+		untouched_since=$(versions "$off")
+		test "$untouched_since" = 1111aaaa0001
+		expect_grep "DELETE FROM \"migrate_version\" WHERE version_num = '"'"'1111aaaa0001'"'"';" stamp.sql
+		run_sql "$off" stamp.sql
+		run_migrate 0 --url "$onurl" stamp 3333cccc0003
+		test "$(versions "$off")" = 3333cccc0003
+		same_db "$off" "$on"
+		# a relative target from FROM, base included
+		run_migrate 0 --url "$offurl" stamp --sql base:+2
+		expect_grep "VALUES ('"'"'2222bbbb0002'"'"');" out
+		# one FROM for all ranges, as Alembic
+		run_migrate 0 --url "$offurl" stamp --sql 1111:2222 1111:3333
+		run_migrate 2 --url "$offurl" stamp --sql 1111:2222 2222:3333
+		expect_text "migrate: Stamp operation with --sql only supports a single starting revision at a time" err
+		# --purge needs the rows, which offline cannot read
+		run_migrate 2 --url "$offurl" stamp --sql --purge head
+		expect_text "migrate: Can'"'"'t use --purge with --sql mode" err
+		test ! -s out
+	'
+
 	test_expect_success "$d: branches and a merge offline give the online version rows" '
 		merge_graph
 		newdb offm; off=$db; offurl=$url

@@ -217,6 +217,9 @@ test_graph_branch_and_merge(void **state)
 	graph_free(g);
 }
 
+static void	expect_resolve_error(const struct graph *, const char *,
+		    const struct revset *, int, const char *);
+
 static void
 test_graph_two_heads_and_labels(void **state)
 {
@@ -262,6 +265,9 @@ test_graph_two_heads_and_labels(void **state)
 	assert_true(l->member[get(g, "a2")->index]);
 	assert_false(l->member[get(g, "b1")->index]);
 	assert_false(l->member[get(g, "b2")->index]);
+	/* base+1 needs one base */
+	expect_resolve_error(g, "base+1", NULL, MG_EAMBIGUOUS,
+	    "there are 2 bases; name one");
 	graph_free(g);
 }
 
