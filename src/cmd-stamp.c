@@ -19,7 +19,7 @@ static const struct cmd_opt cmd_stamp_opts[] = {
 
 const struct cmd_entry cmd_stamp_entry = {
 	.name = "stamp",
-	.usage = "[--sql] [--purge] revision... | --sql from:to",
+	.usage = "[--sql] [--purge] revision... | --sql from:to...",
 	.summary = "Set the version table to revisions without running "
 	    "scripts.",
 	.opts = cmd_stamp_opts,
