@@ -418,7 +418,7 @@ $R2|downgrade|partial|2"
 		expect_tables "" "t1 p1 p2 p3 t3"
 	'
 
-	test_expect_success "$d: lock_timeout with lock_retries = 0 fails fast" '
+	test_expect_timed "$d: lock_timeout with lock_retries = 0 fails fast" '
 		trap stop_holder EXIT
 		new_db lock0; write_ini "lock_timeout = 200" "lock_retries = 0"
 		chain_alter
@@ -439,7 +439,7 @@ $R2|downgrade|partial|2"
 		expect_history "$R1|upgrade|ok|1"
 	'
 
-	test_expect_success "$d: lock_timeout retried lock_retries times, then it fails" '
+	test_expect_timed "$d: lock_timeout retried lock_retries times, then it fails" '
 		trap stop_holder EXIT
 		new_db lock1; write_ini "lock_timeout = 200" "lock_retries = 1"
 		chain_alter
@@ -458,7 +458,7 @@ $R2|downgrade|partial|2"
 		expect_tables "t1" "t2"
 	'
 
-	test_expect_success "$d: lock_timeout with lock_retries = 5 succeeds once the lock is free" '
+	test_expect_timed "$d: lock_timeout with lock_retries = 5 succeeds once the lock is free" '
 		trap stop_holder EXIT
 		new_db lock5; write_ini "lock_timeout = 200" "lock_retries = 5"
 		chain_alter
@@ -479,7 +479,7 @@ done
 d=pg
 export d
 
-test_expect_success "pg: lock_timeout retry of a Transactional: no step goes on from the statement that waited" '
+test_expect_timed "pg: lock_timeout retry of a Transactional: no step goes on from the statement that waited" '
 	trap stop_holder EXIT
 	new_db lock_notx; write_ini "lock_timeout = 200" "lock_retries = 5"
 	# CREATE TABLE t2 run again would fail
@@ -496,7 +496,7 @@ test_expect_success "pg: lock_timeout retry of a Transactional: no step goes on 
 $R2|upgrade|ok|2"
 '
 
-test_expect_success "pg: statement_timeout cancels a slow statement" '
+test_expect_timed "pg: statement_timeout cancels a slow statement" '
 	new_db stmt_to; write_ini "statement_timeout = 100"
 	write_rev $R1 "" "create t1" "CREATE TABLE t1 (id INTEGER);" \
 	    "DROP TABLE t1;"
@@ -529,7 +529,7 @@ INSERT INTO t1 VALUES (1), (1);" "DROP TABLE t1;"
 	expect_history "$R1|upgrade|ok|2"
 '
 
-test_expect_success "pg: a CREATE INDEX CONCURRENTLY that timed out is not retried over its invalid index" '
+test_expect_timed "pg: a CREATE INDEX CONCURRENTLY that timed out is not retried over its invalid index" '
 	new_db cic_to; write_ini "lock_timeout = 300" "lock_retries = 3"
 	write_rev $R1 "" "create t1" "CREATE TABLE t1 (id INTEGER);" \
 	    "DROP TABLE t1;"

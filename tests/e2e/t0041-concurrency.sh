@@ -179,7 +179,7 @@ for d in sqlite pg; do
 		'
 	done
 
-	test_expect_success "$d: a second run fails after lock_wait, naming the holder" '
+	test_expect_timed "$d: a second run fails after lock_wait, naming the holder" '
 		trap reap EXIT
 		newdb wait
 		write_ini "lock_wait = 1"
@@ -300,7 +300,7 @@ SELECT pg_sleep(0.3);" "DROP INDEX CONCURRENTLY big_id;" "Transactional: no"
 	applied_once 3
 '
 
-test_expect_success 'pg: the lock is a session lock on its own connection, held through a non-transactional script' '
+test_expect_timed 'pg: the lock is a session lock on its own connection, held through a non-transactional script' '
 	trap reap EXIT
 	d=pg
 	newdb notx
