@@ -11,8 +11,18 @@ test_expect_success '--version prints the version on stdout' '
 test_expect_success '--help lists every command on stdout' '
 	run_migrate 0 --help
 	expect_grep "usage: migrate" out
-	for c in config exec help; do grep -q "^  $c " out; done
+	for c in branches config current downgrade edit exec heads help \
+	    history init merge revision show stamp upgrade; do
+		grep -q "^  $c " out || { echo "$c not listed"; exit 1; }
+	done
 	test ! -s err
+	# and each prints its usage, touching nothing
+	for c in current downgrade init stamp upgrade; do
+		run_migrate 0 $c --help
+		expect_grep "usage: migrate $c" out
+		test ! -s err
+	done
+	test ! -e migrate.ini && test ! -e migrations
 '
 
 test_expect_success 'no command is a usage error on stderr' '
