@@ -44,6 +44,7 @@ LIB_OBJS += src/sqlsplit.o
 LIB_OBJS += src/script.o
 LIB_OBJS += src/graph.o
 LIB_OBJS += src/version.o
+LIB_OBJS += src/schema.o
 LIB_OBJS += src/dialect.o
 LIB_OBJS += src/dialect-sqlite.o
 LIB_OBJS += src/dialect-postgres.o

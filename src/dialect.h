@@ -7,6 +7,7 @@
 #define MIGRATE_DIALECT_H
 
 #include "migrate.h"
+#include "schema.h"
 
 /*
  * A connection. Each dialect embeds this as the first member of its own
@@ -89,10 +90,26 @@ struct dialect {
 		    struct err *);
 	void	(*quote_ident)(struct strbuf *out, const char *ident);
 	void	(*quote_literal)(struct strbuf *out, const char *text);
+	/*
+	 * Read the schema out of the catalog: the tables (not the version
+	 * and history tables, and only those the filter takes), with their
+	 * columns, keys, foreign keys, checks and indexes; enum types, views
+	 * and (SQLite) triggers. A constant number of catalog queries
+	 * however many tables there are. The caller frees *out with
+	 * schema_free; on error *out is NULL. NULL until written.
+	 */
+	int	(*reflect)(struct schema **out, struct conn *,
+		    const struct schema_filter *, struct err *);
 };
 
 extern const struct dialect dialect_sqlite;
 extern const struct dialect dialect_postgres;
+
+/* dialect-sqlite-reflect.c, dialect-postgres-reflect.c */
+int		 sqlite_reflect(struct schema **out, struct conn *,
+		    const struct schema_filter *, struct err *);
+int		 pg_reflect(struct schema **out, struct conn *,
+		    const struct schema_filter *, struct err *);
 
 /* dialect.c */
 const struct dialect *dialect_for_url(const struct url *);

@@ -1,0 +1,424 @@
+/*
+ * Schema types: building one up during reflection, finding things in it,
+ * freeing it. See schema.h.
+ */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "util/xmalloc.h"
+
+static char *
+schema_dup(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Append p to the pointer array *v of *n elements (grown one by one). */
+static void *
+schema_push(void *vp, size_t *n, void *p)
+{
+	void	***v = vp;
+
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = p;
+	return p;
+}
+
+void
+strv_push(struct strv *s, const char *str)
+{
+	strv_pushn(s, str, strlen(str));
+}
+
+void
+strv_pushn(struct strv *s, const char *str, size_t len)
+{
+	schema_push(&s->v, &s->n, xstrndup(str, len));
+}
+
+void
+strv_release(struct strv *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->n; i++)
+		xfree(s->v[i]);
+	xfree(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+int
+strv_equal(const struct strv *a, const struct strv *b)
+{
+	size_t	 i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+struct schema *
+schema_new(void)
+{
+	return xcalloc(1, sizeof(struct schema));
+}
+
+static void
+schema_key_free(struct schema_key *k)
+{
+	if (k == NULL)
+		return;
+	xfree(k->name);
+	strv_release(&k->columns);
+	xfree(k);
+}
+
+static void
+schema_table_free(struct schema_table *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->ncolumns; i++) {
+		struct schema_column	*c = t->columns[i];
+
+		xfree(c->name);
+		xfree(c->type);
+		xfree(c->default_sql);
+		xfree(c->generated);
+		xfree(c->collation);
+		xfree(c->comment);
+		xfree(c);
+	}
+	xfree(t->columns);
+	schema_key_free(t->pk);
+	for (i = 0; i < t->nuniques; i++)
+		schema_key_free(t->uniques[i]);
+	xfree(t->uniques);
+	for (i = 0; i < t->nfks; i++) {
+		struct schema_fk	*f = t->fks[i];
+
+		xfree(f->name);
+		strv_release(&f->columns);
+		xfree(f->ref_schema);
+		xfree(f->ref_table);
+		strv_release(&f->ref_columns);
+		xfree(f->on_delete);
+		xfree(f->on_update);
+		xfree(f->match);
+		xfree(f);
+	}
+	xfree(t->fks);
+	for (i = 0; i < t->nchecks; i++) {
+		xfree(t->checks[i]->name);
+		xfree(t->checks[i]->expr);
+		xfree(t->checks[i]);
+	}
+	xfree(t->checks);
+	for (i = 0; i < t->nindexes; i++) {
+		struct schema_index	*x = t->indexes[i];
+
+		xfree(x->name);
+		strv_release(&x->keys);
+		xfree(x->where);
+		xfree(x->method);
+		strv_release(&x->include);
+		xfree(x->sql);
+		xfree(x);
+	}
+	xfree(t->indexes);
+	xfree(t->schema);
+	xfree(t->name);
+	xfree(t->comment);
+	xfree(t->sql);
+	xfree(t);
+}
+
+void
+schema_free(struct schema *s)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->ntables; i++)
+		schema_table_free(s->tables[i]);
+	xfree(s->tables);
+	for (i = 0; i < s->nenums; i++) {
+		xfree(s->enums[i]->schema);
+		xfree(s->enums[i]->name);
+		strv_release(&s->enums[i]->values);
+		xfree(s->enums[i]);
+	}
+	xfree(s->enums);
+	for (i = 0; i < s->nviews; i++) {
+		xfree(s->views[i]->schema);
+		xfree(s->views[i]->name);
+		xfree(s->views[i]->definition);
+		xfree(s->views[i]);
+	}
+	xfree(s->views);
+	for (i = 0; i < s->ntriggers; i++) {
+		xfree(s->triggers[i]->name);
+		xfree(s->triggers[i]->table);
+		xfree(s->triggers[i]->sql);
+		xfree(s->triggers[i]);
+	}
+	xfree(s->triggers);
+	xfree(s);
+}
+
+struct schema_table *
+schema_add_table(struct schema *s, const char *nspace, const char *name)
+{
+	struct schema_table	*t = xcalloc(1, sizeof *t);
+
+	t->schema = schema_dup(nspace);
+	t->name = xstrdup(name);
+	return schema_push(&s->tables, &s->ntables, t);
+}
+
+struct schema_column *
+schema_add_column(struct schema_table *t, const char *name, const char *type)
+{
+	struct schema_column	*c = xcalloc(1, sizeof *c);
+
+	c->name = xstrdup(name);
+	c->type = xstrdup(type != NULL ? type : "");
+	return schema_push(&t->columns, &t->ncolumns, c);
+}
+
+struct schema_key *
+schema_add_unique(struct schema_table *t)
+{
+	return schema_push(&t->uniques, &t->nuniques,
+	    xcalloc(1, sizeof(struct schema_key)));
+}
+
+struct schema_fk *
+schema_add_fk(struct schema_table *t)
+{
+	return schema_push(&t->fks, &t->nfks,
+	    xcalloc(1, sizeof(struct schema_fk)));
+}
+
+struct schema_check *
+schema_add_check(struct schema_table *t)
+{
+	return schema_push(&t->checks, &t->nchecks,
+	    xcalloc(1, sizeof(struct schema_check)));
+}
+
+struct schema_index *
+schema_add_index(struct schema_table *t, const char *name)
+{
+	struct schema_index	*x = xcalloc(1, sizeof *x);
+
+	x->name = xstrdup(name);
+	return schema_push(&t->indexes, &t->nindexes, x);
+}
+
+struct schema_enum *
+schema_add_enum(struct schema *s, const char *nspace, const char *name)
+{
+	struct schema_enum	*e = xcalloc(1, sizeof *e);
+
+	e->schema = schema_dup(nspace);
+	e->name = xstrdup(name);
+	return schema_push(&s->enums, &s->nenums, e);
+}
+
+struct schema_view *
+schema_add_view(struct schema *s, const char *nspace, const char *name)
+{
+	struct schema_view	*v = xcalloc(1, sizeof *v);
+
+	v->schema = schema_dup(nspace);
+	v->name = xstrdup(name);
+	return schema_push(&s->views, &s->nviews, v);
+}
+
+struct schema_trigger *
+schema_add_trigger(struct schema *s, const char *name, const char *table)
+{
+	struct schema_trigger	*g = xcalloc(1, sizeof *g);
+
+	g->name = xstrdup(name);
+	g->table = xstrdup(table);
+	return schema_push(&s->triggers, &s->ntriggers, g);
+}
+
+/* Order by (namespace, name); NULL names (unnamed constraints) last. */
+static int
+schema_cmp_names(const char *ns1, const char *n1, const char *ns2,
+    const char *n2)
+{
+	int	 c;
+
+	c = strcmp(ns1 != NULL ? ns1 : "", ns2 != NULL ? ns2 : "");
+	if (c != 0)
+		return c;
+	if (n1 == NULL || n2 == NULL)
+		return (n1 == NULL) - (n2 == NULL);
+	return strcmp(n1, n2);
+}
+
+static int
+schema_cmp_table(const void *a, const void *b)
+{
+	const struct schema_table	*x = *(struct schema_table *const *)a;
+	const struct schema_table	*y = *(struct schema_table *const *)b;
+
+	return schema_cmp_names(x->schema, x->name, y->schema, y->name);
+}
+
+static int
+schema_cmp_enum(const void *a, const void *b)
+{
+	const struct schema_enum	*x = *(struct schema_enum *const *)a;
+	const struct schema_enum	*y = *(struct schema_enum *const *)b;
+
+	return schema_cmp_names(x->schema, x->name, y->schema, y->name);
+}
+
+static int
+schema_cmp_view(const void *a, const void *b)
+{
+	const struct schema_view	*x = *(struct schema_view *const *)a;
+	const struct schema_view	*y = *(struct schema_view *const *)b;
+
+	return schema_cmp_names(x->schema, x->name, y->schema, y->name);
+}
+
+static int
+schema_cmp_trigger(const void *a, const void *b)
+{
+	const struct schema_trigger	*x = *(struct schema_trigger *const *)a;
+	const struct schema_trigger	*y = *(struct schema_trigger *const *)b;
+
+	return schema_cmp_names(NULL, x->name, NULL, y->name);
+}
+
+static int
+schema_cmp_key(const void *a, const void *b)
+{
+	const struct schema_key	*x = *(struct schema_key *const *)a;
+	const struct schema_key	*y = *(struct schema_key *const *)b;
+
+	return schema_cmp_names(NULL, x->name, NULL, y->name);
+}
+
+static int
+schema_cmp_fk(const void *a, const void *b)
+{
+	const struct schema_fk	*x = *(struct schema_fk *const *)a;
+	const struct schema_fk	*y = *(struct schema_fk *const *)b;
+
+	return schema_cmp_names(NULL, x->name, NULL, y->name);
+}
+
+static int
+schema_cmp_check(const void *a, const void *b)
+{
+	const struct schema_check	*x = *(struct schema_check *const *)a;
+	const struct schema_check	*y = *(struct schema_check *const *)b;
+
+	return schema_cmp_names(NULL, x->name, NULL, y->name);
+}
+
+static int
+schema_cmp_index(const void *a, const void *b)
+{
+	const struct schema_index	*x = *(struct schema_index *const *)a;
+	const struct schema_index	*y = *(struct schema_index *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+#define SCHEMA_SORT(v, n, cmp) do {					\
+	if ((n) > 1)							\
+		qsort((v), (n), sizeof *(v), (cmp));			\
+} while (0)
+
+void
+schema_sort(struct schema *s)
+{
+	size_t	 i;
+
+	SCHEMA_SORT(s->tables, s->ntables, schema_cmp_table);
+	SCHEMA_SORT(s->enums, s->nenums, schema_cmp_enum);
+	SCHEMA_SORT(s->views, s->nviews, schema_cmp_view);
+	SCHEMA_SORT(s->triggers, s->ntriggers, schema_cmp_trigger);
+	for (i = 0; i < s->ntables; i++) {
+		struct schema_table	*t = s->tables[i];
+
+		/* columns keep their positions */
+		SCHEMA_SORT(t->uniques, t->nuniques, schema_cmp_key);
+		SCHEMA_SORT(t->fks, t->nfks, schema_cmp_fk);
+		SCHEMA_SORT(t->checks, t->nchecks, schema_cmp_check);
+		SCHEMA_SORT(t->indexes, t->nindexes, schema_cmp_index);
+	}
+}
+
+struct schema_table *
+schema_find_table(const struct schema *s, const char *nspace,
+    const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->ntables; i++) {
+		const struct schema_table	*t = s->tables[i];
+
+		if (strcmp(t->name, name) != 0)
+			continue;
+		if (nspace == NULL || (t->schema != NULL &&
+		    strcmp(t->schema, nspace) == 0))
+			return s->tables[i];
+	}
+	return NULL;
+}
+
+struct schema_column *
+schema_find_column(const struct schema_table *t, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->ncolumns; i++) {
+		if (strcmp(t->columns[i]->name, name) == 0)
+			return t->columns[i];
+	}
+	return NULL;
+}
+
+static int
+schema_glob_any(const struct strv *globs, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; globs != NULL && i < globs->n; i++) {
+		if (fnmatch(globs->v[i], name, 0) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+schema_filter_takes(const struct schema_filter *f, const char *name)
+{
+	if (f == NULL)
+		return 1;
+	if ((f->version_table != NULL && strcmp(name, f->version_table) ==
+	    0) || (f->history_table != NULL && strcmp(name,
+	    f->history_table) == 0))
+		return 0;
+	if (f->include != NULL && f->include->n > 0 &&
+	    !schema_glob_any(f->include, name))
+		return 0;
+	return !schema_glob_any(f->exclude, name);
+}
