@@ -1,0 +1,311 @@
+/*
+ * The model: the SQL DDL files named by `models` in migrate.ini, loaded
+ * into scratch so that the database itself normalizes them, then
+ * reflected. SQLite's scratch is a database in memory; PostgreSQL's is a
+ * schema of its own, made inside a transaction that is always rolled back
+ * (on the live database, or on dev_url when it is set), whose name is
+ * then taken out of what was reflected.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dialect.h"
+#include "model.h"
+
+static int
+model_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+model_ends_with(const char *s, const char *suffix)
+{
+	size_t	 n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Whether a file of the model is for this dialect (by its name). */
+int
+model_file_for(const char *path, enum sql_flavor flavor)
+{
+	if (!model_ends_with(path, ".sql"))
+		return 0;
+	if (model_ends_with(path, ".sqlite.sql"))
+		return flavor == SQL_SQLITE;
+	if (model_ends_with(path, ".postgresql.sql"))
+		return flavor == SQL_POSTGRES;
+	return 1;
+}
+
+/* MG_ECONFIG about `models`, naming migrate.ini and its line. */
+static int
+model_error(struct err *err, const struct config *cfg, const char *where,
+    const char *why)
+{
+	const struct config_entry	*e = config_find(cfg, "models");
+
+	err_set(err, MG_ECONFIG, "models '%s': %s", where, why);
+	if (e != NULL && e->line > 0)
+		err_set_path(err, cfg->path, e->line);
+	return MG_ECONFIG;
+}
+
+int
+model_files(struct strv *out, const struct config *cfg,
+    enum sql_flavor flavor, struct err *err)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct stat	 st;
+	struct dirent	*e;
+	DIR		*dir = NULL;
+	glob_t		 g;
+	char		*where;
+	size_t		 i;
+	int		 rc = 0, globbed = 0;
+
+	memset(out, 0, sizeof *out);
+	memset(&g, 0, sizeof g);
+	if ((where = config_get_path(cfg, "models")) == NULL)
+		return 0;	/* no model */
+	if (strpbrk(where, "*?[") != NULL) {
+		/* a glob: its matches, in glob's (name) order */
+		globbed = 1;
+		if ((rc = glob(where, 0, NULL, &g)) != 0 && rc != GLOB_NOMATCH) {
+			rc = model_error(err, cfg, where,
+			    "cannot read the folder");
+			goto done;
+		}
+		rc = 0;
+		for (i = 0; i < g.gl_pathc; i++) {
+			if (stat(g.gl_pathv[i], &st) == 0 &&
+			    S_ISREG(st.st_mode) &&
+			    model_file_for(g.gl_pathv[i], flavor))
+				strv_push(out, g.gl_pathv[i]);
+		}
+	} else {
+		if ((dir = opendir(where)) == NULL) {
+			rc = model_error(err, cfg, where, strerror(errno));
+			goto done;
+		}
+		while ((e = readdir(dir)) != NULL) {
+			if (e->d_name[0] == '.' ||
+			    !model_file_for(e->d_name, flavor))
+				continue;
+			strbuf_reset(&sb);
+			strbuf_addf(&sb, "%s/%s", where, e->d_name);
+			if (stat(sb.buf, &st) == 0 && S_ISREG(st.st_mode))
+				strv_push(out, sb.buf);
+		}
+	}
+	if (!globbed && out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, model_cmp);
+done:
+	if (globbed)
+		globfree(&g);
+	if (dir != NULL)
+		closedir(dir);
+	if (rc != 0)
+		strv_release(out);
+	strbuf_release(&sb);
+	xfree(where);
+	return rc;
+}
+
+/* Run every model file on the scratch connection; errors name file:line. */
+static int
+model_run(struct conn *scratch, const struct strv *files, struct err *err)
+{
+	struct strbuf	 text = STRBUF_INIT;
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; i < files->n && rc == 0; i++) {
+		strbuf_reset(&text);
+		if (strbuf_read_file(&text, files->v[i]) != 0) {
+			rc = err_set(err, MG_EIO, "cannot read '%s': %s",
+			    files->v[i], strerror(errno));
+			break;
+		}
+		rc = dialect_exec_script(scratch, files->v[i], text.buf,
+		    text.len, NULL, err);
+	}
+	strbuf_release(&text);
+	return rc;
+}
+
+/* Replace "from." and "\"from\"." by to's in text (NULL stays NULL). */
+static void
+model_unscratch_text(char **text, const char *from, const char *to)
+{
+	struct strbuf	 sb = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT;
+
+	if (*text == NULL || strstr(*text, from) == NULL)
+		return;
+	strbuf_addstr(&sb, *text);
+	strbuf_addf(&a, "\"%s\".", from);
+	strbuf_addf(&b, "%s.", to);
+	strbuf_replace(&sb, a.buf, b.buf);
+	strbuf_reset(&a);
+	strbuf_addf(&a, "%s.", from);
+	strbuf_replace(&sb, a.buf, b.buf);
+	xfree(*text);
+	*text = strbuf_detach(&sb, NULL);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
+static void
+model_unscratch_name(char **name, const char *from, const char *to)
+{
+	if (*name != NULL && strcmp(*name, from) == 0) {
+		xfree(*name);
+		*name = xstrdup(to);
+	}
+}
+
+/* What was reflected from the scratch schema, as if from schema to. */
+void
+model_unscratch(struct schema *s, const char *from, const char *to)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < s->ntables; i++) {
+		struct schema_table	*t = s->tables[i];
+
+		model_unscratch_name(&t->schema, from, to);
+		for (j = 0; j < t->ncolumns; j++) {
+			model_unscratch_text(&t->columns[j]->type, from, to);
+			model_unscratch_text(&t->columns[j]->default_sql, from,
+			    to);
+			model_unscratch_text(&t->columns[j]->generated, from,
+			    to);
+		}
+		for (j = 0; j < t->nfks; j++)
+			model_unscratch_name(&t->fks[j]->ref_schema, from, to);
+		for (j = 0; j < t->nchecks; j++)
+			model_unscratch_text(&t->checks[j]->expr, from, to);
+		for (j = 0; j < t->nindexes; j++) {
+			model_unscratch_text(&t->indexes[j]->sql, from, to);
+			model_unscratch_text(&t->indexes[j]->where, from, to);
+		}
+	}
+	for (i = 0; i < s->nenums; i++)
+		model_unscratch_name(&s->enums[i]->schema, from, to);
+	for (i = 0; i < s->nviews; i++) {
+		model_unscratch_name(&s->views[i]->schema, from, to);
+		model_unscratch_text(&s->views[i]->definition, from, to);
+	}
+}
+
+static int
+model_load_sqlite(struct schema **out, const struct strv *files,
+    const struct dialect *d, const struct schema_filter *f,
+    struct err *err)
+{
+	struct url	*url = NULL;
+	struct conn	*scratch = NULL;
+	int		 rc;
+
+	if ((rc = url_parse(&url, "sqlite://", err)) != 0 ||
+	    (rc = dialect_connect(&scratch, url, err)) != 0 ||
+	    (rc = model_run(scratch, files, err)) != 0)
+		goto done;
+	rc = d->reflect(out, scratch, f, err);
+done:
+	dialect_disconnect(scratch);
+	url_free(url);
+	return rc;
+}
+
+/*
+ * PostgreSQL: a schema of its own in a transaction that is rolled back
+ * whatever happens; search_path names it alone, so what the model
+ * creates goes there and the catalog prints its names unqualified.
+ */
+static int
+model_load_pg(struct schema **out, const struct strv *files,
+    struct conn *conn, const struct schema_filter *f, struct err *err)
+{
+	struct schema_filter	 sf;
+	struct strv		 only = { NULL, 0 };
+	struct strbuf		 sql = STRBUF_INIT, name = STRBUF_INIT;
+	struct err		 rerr = ERR_INIT;
+	const char		*target;
+	int			 rc, depth = conn->txn_depth;
+
+	*out = NULL;
+	target = f != NULL && f->schemas != NULL && f->schemas->n > 0 ?
+	    f->schemas->v[0] : "public";
+	strbuf_addf(&name, "migrate_scratch_%ld", (long)getpid());
+	strv_push(&only, name.buf);
+	sf = f != NULL ? *f : (struct schema_filter){ 0 };
+	sf.schemas = &only;
+	if ((rc = dialect_begin(conn, err)) != 0)
+		goto done;
+	strbuf_addstr(&sql, "CREATE SCHEMA ");
+	conn->dialect->quote_ident(&sql, name.buf);
+	strbuf_addstr(&sql, "; SET LOCAL search_path TO ");
+	conn->dialect->quote_ident(&sql, name.buf);
+	if ((rc = conn->dialect->exec(conn, sql.buf, err)) != 0 ||
+	    (rc = model_run(conn, files, err)) != 0 ||
+	    (rc = conn->dialect->reflect(out, conn, &sf, err)) != 0)
+		goto done;
+	model_unscratch(*out, name.buf, target);
+done:
+	while (conn->txn_depth > depth && dialect_rollback(conn, &rerr) == 0)
+		;
+	err_release(&rerr);
+	strv_release(&only);
+	strbuf_release(&sql);
+	strbuf_release(&name);
+	return rc;
+}
+
+int
+model_load(struct schema **out, const struct config *cfg,
+    const struct dialect *d, struct conn *live, const struct schema_filter *f,
+    struct err *err)
+{
+	struct strv	 files = { NULL, 0 };
+	struct url	*dev = NULL;
+	struct conn	*devconn = NULL;
+	const char	*dev_url = config_get(cfg, "dev_url");
+	int		 rc;
+
+	*out = NULL;
+	if (d->reflect == NULL)
+		return err_set(err, MG_ERROR, "reflection is not available "
+		    "for %s yet", d->name);
+	if ((rc = model_files(&files, cfg, d->flavor, err)) != 0)
+		return rc;
+	if (d->flavor == SQL_SQLITE) {
+		rc = model_load_sqlite(out, &files, d, f, err);
+		goto done;
+	}
+	if (dev_url != NULL && *dev_url != '\0') {
+		if ((rc = url_parse(&dev, dev_url, err)) != 0 ||
+		    (rc = dialect_connect(&devconn, dev, err)) != 0)
+			goto done;
+		live = devconn;
+	}
+	if (live == NULL)
+		BUG("model_load on PostgreSQL without a connection");
+	rc = model_load_pg(out, &files, live, f, err);
+done:
+	if (rc != 0) {
+		schema_free(*out);
+		*out = NULL;
+	}
+	dialect_disconnect(devconn);
+	url_free(dev);
+	strv_release(&files);
+	return rc;
+}

@@ -1,0 +1,37 @@
+/*
+ * The model: the declared schema, read from the SQL DDL files that
+ * `models` in migrate.ini names, through scratch. See model.c.
+ */
+#ifndef MIGRATE_MODEL_H
+#define MIGRATE_MODEL_H
+
+#include "migrate.h"
+#include "schema.h"
+
+struct conn;
+struct dialect;
+
+/*
+ * The model's files for a dialect, in name order: `models` is a folder
+ * (its *.sql files) or a glob. A *.sqlite.sql file is for SQLite only, a
+ * *.postgresql.sql file for PostgreSQL only, any other *.sql for both.
+ * No `models`: no file. A folder that cannot be read is MG_ECONFIG naming
+ * migrate.ini and the line of `models`.
+ */
+int	model_files(struct strv *out, const struct config *,
+	    enum sql_flavor, struct err *);
+int	model_file_for(const char *path, enum sql_flavor);
+/*
+ * Load the model into scratch and reflect it: SQLite in memory;
+ * PostgreSQL in a schema of its own inside a transaction on live (or on
+ * dev_url when set) that is always rolled back. A statement the database
+ * refuses is an error naming the model file and line. The caller frees
+ * *out with schema_free.
+ */
+int	model_load(struct schema **out, const struct config *,
+	    const struct dialect *, struct conn *live,
+	    const struct schema_filter *, struct err *);
+/* Rename the scratch schema from to to in all that names it. */
+void	model_unscratch(struct schema *, const char *from, const char *to);
+
+#endif
