@@ -46,6 +46,7 @@ LIB_OBJS += src/graph.o
 LIB_OBJS += src/version.o
 LIB_OBJS += src/schema.o
 LIB_OBJS += src/model.o
+LIB_OBJS += src/diff.o
 LIB_OBJS += src/dialect.o
 LIB_OBJS += src/dialect-sqlite.o
 LIB_OBJS += src/dialect-postgres.o
@@ -68,6 +69,7 @@ LIB_OBJS += src/cmd-current.o
 
 UNIT_TESTS += test-cmd
 UNIT_TESTS += test-config
+UNIT_TESTS += test-diff
 UNIT_TESTS += test-dialect
 UNIT_TESTS += test-error
 UNIT_TESTS += test-graph

@@ -1,0 +1,780 @@
+/*
+ * The diff engine: compare two schemas into ordered ops. See diff.h.
+ *
+ * Objects are matched by name (tables within their schema, columns,
+ * indexes, named constraints); a constraint the database gives no name
+ * (SQLite) is matched by its definition. A named object whose definition
+ * changed is dropped and added again. The ops are gathered in phases and
+ * the phases run in order, which is what makes the result run: see
+ * DIFF_PHASES.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "diff.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+
+/* The phases, in the order their ops run. */
+enum diff_phase {
+	PH_DROP_VIEW,
+	PH_DROP_FK,
+	PH_ENUM,
+	PH_CREATE_TABLE,
+	PH_TABLE,	/* each kept or created table's own changes */
+	PH_DROP_TABLE,
+	PH_DROP_ENUM,
+	PH_ADD_FK,
+	PH_CREATE_VIEW,
+	DIFF_PHASES
+};
+
+struct diff_build {
+	struct diff		 phase[DIFF_PHASES];
+	const struct schema	*from;
+	const struct schema	*to;
+};
+
+static const char *const diff_names[] = {
+	[OP_DROP_VIEW] = "drop view",
+	[OP_DROP_FK] = "drop foreign key",
+	[OP_CREATE_ENUM] = "create enum",
+	[OP_ADD_ENUM_VALUE] = "add enum value",
+	[OP_RECREATE_ENUM] = "recreate enum",
+	[OP_CREATE_TABLE] = "create table",
+	[OP_RENAME_TABLE] = "rename table",
+	[OP_RENAME_COLUMN] = "rename column",
+	[OP_DROP_INDEX] = "drop index",
+	[OP_DROP_UNIQUE] = "drop unique",
+	[OP_DROP_CHECK] = "drop check",
+	[OP_DROP_PK] = "drop primary key",
+	[OP_ADD_COLUMN] = "add column",
+	[OP_ALTER_COLUMN] = "alter column",
+	[OP_DROP_COLUMN] = "drop column",
+	[OP_ADD_PK] = "add primary key",
+	[OP_ADD_UNIQUE] = "add unique",
+	[OP_ADD_CHECK] = "add check",
+	[OP_CREATE_INDEX] = "create index",
+	[OP_COMMENT_TABLE] = "comment on table",
+	[OP_COMMENT_COLUMN] = "comment on column",
+	[OP_DROP_TABLE] = "drop table",
+	[OP_DROP_ENUM] = "drop enum",
+	[OP_ADD_FK] = "add foreign key",
+	[OP_CREATE_VIEW] = "create view"
+};
+
+const char *
+diff_op_name(enum op_kind k)
+{
+	return (size_t)k < sizeof diff_names / sizeof diff_names[0] &&
+	    diff_names[k] != NULL ? diff_names[k] : "?";
+}
+
+static struct op *
+diff_push(struct diff *d, enum op_kind kind, const struct schema_table *t,
+    const void *old, const void *new)
+{
+	struct op	*op;
+
+	if (d->n == d->alloc) {
+		d->alloc = d->alloc ? d->alloc * 2 : 16;
+		d->v = xrealloc(d->v, d->alloc * sizeof *d->v);
+	}
+	op = &d->v[d->n++];
+	memset(op, 0, sizeof *op);
+	op->kind = kind;
+	op->table = t;
+	op->old = old;
+	op->new = new;
+	return op;
+}
+
+void
+diff_release(struct diff *d)
+{
+	xfree(d->v);
+	memset(d, 0, sizeof *d);
+}
+
+static int
+diff_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * Types.
+ */
+
+/* The base name of a type, lower-cased, and its (args) if any. */
+static void
+diff_type_split(struct strbuf *base, long args[2], int *nargs,
+    const char *type)
+{
+	const char	*p = type, *open = strchr(type, '(');
+	size_t		 len = open != NULL ? (size_t)(open - type) :
+			    strlen(type);
+
+	*nargs = 0;
+	args[0] = args[1] = 0;
+	for (; len > 0 && isspace((unsigned char)p[len - 1]); len--)
+		;
+	for (; p < type + len; p++)
+		strbuf_addch(base, (char)tolower((unsigned char)*p));
+	if (open == NULL)
+		return;
+	for (p = open + 1; *nargs < 2 && *p != '\0' && *p != ')';) {
+		char	*end;
+
+		args[(*nargs)++] = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		p = end + strspn(end, " ,");
+	}
+}
+
+/* 1 small, 2 int, 3 big integers; 0 not an integer type. */
+static int
+diff_int_rank(const char *base)
+{
+	if (strcmp(base, "smallint") == 0 || strcmp(base, "int2") == 0)
+		return 1;
+	if (strcmp(base, "integer") == 0 || strcmp(base, "int") == 0 ||
+	    strcmp(base, "int4") == 0)
+		return 2;
+	if (strcmp(base, "bigint") == 0 || strcmp(base, "int8") == 0)
+		return 3;
+	return 0;
+}
+
+static int
+diff_is_text(const char *base)
+{
+	return strcmp(base, "text") == 0 || strcmp(base, "varchar") == 0 ||
+	    strcmp(base, "character varying") == 0 ||
+	    strcmp(base, "character") == 0 || strcmp(base, "char") == 0 ||
+	    strcmp(base, "bpchar") == 0;
+}
+
+int
+diff_type_narrows(const char *old, const char *new)
+{
+	struct strbuf	 a = STRBUF_INIT, b = STRBUF_INIT;
+	long		 oa[2], na[2];
+	int		 on, nn, narrows = 1, ro, rn;
+
+	if (strcasecmp(old, new) == 0)
+		return 0;
+	diff_type_split(&a, oa, &on, old);
+	diff_type_split(&b, na, &nn, new);
+	ro = diff_int_rank(a.buf);
+	rn = diff_int_rank(b.buf);
+	if (ro > 0 && rn > 0)
+		narrows = rn < ro;
+	else if (ro > 0 && (strcmp(b.buf, "numeric") == 0 ||
+	    strcmp(b.buf, "decimal") == 0))
+		narrows = nn > 0 && na[0] - na[1] < (ro == 1 ? 5 : ro == 2 ?
+		    10 : 19);
+	else if (diff_is_text(a.buf) && strcmp(b.buf, "text") == 0)
+		narrows = 0;
+	else if (diff_is_text(a.buf) && diff_is_text(b.buf))
+		/* a length limit that stays or grows (none: unlimited) */
+		narrows = nn > 0 && (on == 0 || na[0] < oa[0]);
+	else if (strcmp(a.buf, b.buf) == 0 && (strcmp(a.buf, "numeric") ==
+	    0 || strcmp(a.buf, "decimal") == 0))
+		narrows = nn > 0 && (on == 0 || na[1] < oa[1] ||
+		    na[0] - na[1] < oa[0] - oa[1]);
+	else if (strcmp(a.buf, b.buf) == 0)
+		narrows = nn > 0 && (on == 0 || na[0] < oa[0]);
+	else if ((strcmp(a.buf, "real") == 0 || strcmp(a.buf, "float4") ==
+	    0) && (strcmp(b.buf, "double precision") == 0 ||
+	    strcmp(b.buf, "float8") == 0))
+		narrows = 0;
+	strbuf_release(&a);
+	strbuf_release(&b);
+	return narrows;
+}
+
+/*
+ * Constraints and indexes: equal definitions, and matching.
+ */
+
+static int
+diff_key_same(const struct schema_key *a, const struct schema_key *b)
+{
+	return strv_equal(&a->columns, &b->columns) &&
+	    a->deferrable == b->deferrable &&
+	    a->initially_deferred == b->initially_deferred;
+}
+
+static int
+diff_fk_same(const struct schema_fk *a, const struct schema_fk *b)
+{
+	return strv_equal(&a->columns, &b->columns) &&
+	    diff_eq(a->ref_schema, b->ref_schema) &&
+	    diff_eq(a->ref_table, b->ref_table) &&
+	    strv_equal(&a->ref_columns, &b->ref_columns) &&
+	    diff_eq(a->on_delete, b->on_delete) &&
+	    diff_eq(a->on_update, b->on_update) &&
+	    diff_eq(a->match, b->match) &&
+	    a->deferrable == b->deferrable &&
+	    a->initially_deferred == b->initially_deferred;
+}
+
+static int
+diff_check_same(const struct schema_check *a, const struct schema_check *b)
+{
+	return diff_eq(a->expr, b->expr);
+}
+
+static int
+diff_index_same(const struct schema_index *a, const struct schema_index *b)
+{
+	return a->unique == b->unique && strv_equal(&a->keys, &b->keys) &&
+	    diff_eq(a->where, b->where) && diff_eq(a->method, b->method) &&
+	    strv_equal(&a->include, &b->include);
+}
+
+/*
+ * A list of objects of one kind in from and in to, compared: each from
+ * object that has no equal in to is dropped, each to object that has no
+ * equal in from is added. "Equal" is the same name and definition; an
+ * unnamed object (SQLite) is equal to one of the same definition.
+ */
+typedef int	(*diff_same_fn)(const void *, const void *);
+typedef const char *(*diff_name_fn)(const void *);
+
+static const void *
+diff_match(const void *x, void *const *list, size_t n, diff_same_fn same,
+    diff_name_fn name)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		const char	*a = name(x), *b = name(list[i]);
+
+		if (a != NULL && b != NULL ? strcmp(a, b) == 0 &&
+		    same(x, list[i]) : same(x, list[i]))
+			return list[i];
+	}
+	return NULL;
+}
+
+static void
+diff_objects(struct diff *drops, struct diff *adds, enum op_kind drop,
+    enum op_kind add, const struct schema_table *ft,
+    const struct schema_table *tt, void *const *fv, size_t fn,
+    void *const *tv, size_t tn, diff_same_fn same, diff_name_fn name)
+{
+	size_t	 i;
+
+	for (i = 0; i < fn; i++) {
+		if (diff_match(fv[i], tv, tn, same, name) == NULL)
+			diff_push(drops, drop, ft, fv[i], NULL);
+	}
+	for (i = 0; i < tn; i++) {
+		if (diff_match(tv[i], fv, fn, same, name) == NULL)
+			diff_push(adds, add, tt, NULL, tv[i]);
+	}
+}
+
+static const char *
+diff_key_name(const void *p)
+{
+	return ((const struct schema_key *)p)->name;
+}
+
+static const char *
+diff_fk_name(const void *p)
+{
+	return ((const struct schema_fk *)p)->name;
+}
+
+static const char *
+diff_check_name(const void *p)
+{
+	return ((const struct schema_check *)p)->name;
+}
+
+static const char *
+diff_index_name(const void *p)
+{
+	return ((const struct schema_index *)p)->name;
+}
+
+static int
+diff_key_same_v(const void *a, const void *b)
+{
+	return diff_key_same(a, b);
+}
+
+static int
+diff_fk_same_v(const void *a, const void *b)
+{
+	return diff_fk_same(a, b);
+}
+
+static int
+diff_check_same_v(const void *a, const void *b)
+{
+	return diff_check_same(a, b);
+}
+
+static int
+diff_index_same_v(const void *a, const void *b)
+{
+	return diff_index_same(a, b);
+}
+
+/*
+ * Tables.
+ */
+
+/* A kept table's column changes, onto d. */
+static void
+diff_columns(struct diff *d, const struct schema_table *ft,
+    const struct schema_table *tt)
+{
+	struct op	*op;
+	size_t		 i;
+
+	for (i = 0; i < tt->ncolumns; i++) {
+		const struct schema_column	*tc = tt->columns[i];
+		const struct schema_column	*fc;
+		unsigned			 change = 0;
+
+		if ((fc = schema_find_column(ft, tc->name)) == NULL) {
+			diff_push(d, OP_ADD_COLUMN, tt, NULL, tc);
+			continue;
+		}
+		if (!diff_eq(fc->type, tc->type))
+			change |= OP_CHANGE_TYPE;
+		if (fc->notnull != tc->notnull)
+			change |= OP_CHANGE_NULL;
+		if (!diff_eq(fc->default_sql, tc->default_sql))
+			change |= OP_CHANGE_DEFAULT;
+		if (fc->identity != tc->identity)
+			change |= OP_CHANGE_IDENTITY;
+		if (!diff_eq(fc->generated, tc->generated) ||
+		    fc->generated_stored != tc->generated_stored)
+			change |= OP_CHANGE_GENERATED;
+		if (!diff_eq(fc->collation, tc->collation))
+			change |= OP_CHANGE_COLLATION;
+		if (change != 0) {
+			op = diff_push(d, OP_ALTER_COLUMN, tt, fc, tc);
+			op->change = change;
+			if ((change & OP_CHANGE_TYPE) &&
+			    diff_type_narrows(fc->type, tc->type))
+				op->warning = "the new type may not hold every "
+				    "value of the old one";
+		}
+		if (!diff_eq(fc->comment, tc->comment))
+			diff_push(d, OP_COMMENT_COLUMN, tt, fc, tc);
+	}
+	for (i = 0; i < ft->ncolumns; i++) {
+		if (schema_find_column(tt, ft->columns[i]->name) == NULL) {
+			op = diff_push(d, OP_DROP_COLUMN, ft, ft->columns[i],
+			    NULL);
+			op->warning = "drops the column and its values";
+		}
+	}
+}
+
+static void
+diff_append(struct diff *d, const struct diff *more)
+{
+	size_t	 i;
+
+	for (i = 0; i < more->n; i++)
+		*diff_push(d, OP_DROP_VIEW, NULL, NULL, NULL) = more->v[i];
+}
+
+/*
+ * A kept table's changes into PH_TABLE: what goes (indexes, uniques,
+ * checks, primary key), then the columns, then what comes. Its foreign
+ * keys go to PH_DROP_FK and PH_ADD_FK.
+ */
+static void
+diff_table(struct diff_build *b, const struct schema_table *ft,
+    const struct schema_table *tt)
+{
+	struct diff	 drops = DIFF_INIT, adds = DIFF_INIT;
+	struct diff	*d = &b->phase[PH_TABLE];
+
+	diff_objects(&drops, &adds, OP_DROP_INDEX, OP_CREATE_INDEX, ft, tt,
+	    (void *const *)ft->indexes, ft->nindexes,
+	    (void *const *)tt->indexes, tt->nindexes, diff_index_same_v,
+	    diff_index_name);
+	diff_objects(&drops, &adds, OP_DROP_UNIQUE, OP_ADD_UNIQUE, ft, tt,
+	    (void *const *)ft->uniques, ft->nuniques,
+	    (void *const *)tt->uniques, tt->nuniques, diff_key_same_v,
+	    diff_key_name);
+	diff_objects(&drops, &adds, OP_DROP_CHECK, OP_ADD_CHECK, ft, tt,
+	    (void *const *)ft->checks, ft->nchecks,
+	    (void *const *)tt->checks, tt->nchecks, diff_check_same_v,
+	    diff_check_name);
+	if (ft->pk != NULL && (tt->pk == NULL || !diff_key_same(ft->pk,
+	    tt->pk) || !diff_eq(ft->pk->name, tt->pk->name)))
+		diff_push(&drops, OP_DROP_PK, ft, ft->pk, NULL);
+	if (tt->pk != NULL && (ft->pk == NULL || !diff_key_same(ft->pk,
+	    tt->pk) || !diff_eq(ft->pk->name, tt->pk->name)))
+		diff_push(&adds, OP_ADD_PK, tt, NULL, tt->pk);
+	diff_objects(&b->phase[PH_DROP_FK], &b->phase[PH_ADD_FK], OP_DROP_FK,
+	    OP_ADD_FK, ft, tt, (void *const *)ft->fks, ft->nfks,
+	    (void *const *)tt->fks, tt->nfks, diff_fk_same_v, diff_fk_name);
+	diff_append(d, &drops);
+	diff_columns(d, ft, tt);
+	diff_append(d, &adds);
+	if (!diff_eq(ft->comment, tt->comment))
+		diff_push(d, OP_COMMENT_TABLE, tt, ft, tt);
+	diff_release(&drops);
+	diff_release(&adds);
+}
+
+/* Whether table t is among the n tables of v not yet placed. */
+static int
+diff_pending(const struct schema_table *const *v, const unsigned char *placed,
+    size_t n, const char *nspace, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (!placed[i] && strcmp(v[i]->name, name) == 0 &&
+		    diff_eq(v[i]->schema, nspace))
+			return 1;
+	}
+	return 0;
+}
+
+/* The table a foreign key of t points at: its schema defaults to t's. */
+static const char *
+diff_ref_schema(const struct schema_table *t, const struct schema_fk *fk)
+{
+	return fk->ref_schema != NULL ? fk->ref_schema : t->schema;
+}
+
+/*
+ * New tables, referenced ones first. When only a cycle is left, the
+ * first table of it is created anyway and its foreign keys into tables
+ * still to come become OP_ADD_FK ops, run once all exist.
+ */
+static void
+diff_create_tables(struct diff_build *b, const struct schema_table **v,
+    size_t n)
+{
+	unsigned char	*placed = xcalloc(n + 1, 1);
+	size_t		 done = 0, i, j;
+
+	while (done < n) {
+		size_t	 pick = n;
+
+		for (i = 0; i < n && pick == n; i++) {
+			int	 ready = !placed[i];
+
+			for (j = 0; ready && j < v[i]->nfks; j++) {
+				const struct schema_fk *fk = v[i]->fks[j];
+
+				if (!(strcmp(fk->ref_table, v[i]->name) == 0 &&
+				    diff_eq(diff_ref_schema(v[i], fk),
+				    v[i]->schema)) && diff_pending(v, placed,
+				    n, diff_ref_schema(v[i], fk),
+				    fk->ref_table))
+					ready = 0;
+			}
+			if (ready)
+				pick = i;
+		}
+		if (pick == n) {
+			/* a cycle: break it at the first table left */
+			for (pick = 0; placed[pick]; pick++)
+				;
+			for (j = 0; j < v[pick]->nfks; j++) {
+				const struct schema_fk *fk = v[pick]->fks[j];
+
+				if (diff_pending(v, placed, n,
+				    diff_ref_schema(v[pick], fk),
+				    fk->ref_table) && !(strcmp(fk->ref_table,
+				    v[pick]->name) == 0))
+					diff_push(&b->phase[PH_ADD_FK],
+					    OP_ADD_FK, v[pick], NULL, fk);
+			}
+		}
+		diff_push(&b->phase[PH_CREATE_TABLE], OP_CREATE_TABLE,
+		    v[pick], NULL, v[pick]);
+		for (j = 0; j < v[pick]->nindexes; j++)
+			diff_push(&b->phase[PH_TABLE], OP_CREATE_INDEX,
+			    v[pick], NULL, v[pick]->indexes[j]);
+		if (v[pick]->comment != NULL)
+			diff_push(&b->phase[PH_TABLE], OP_COMMENT_TABLE,
+			    v[pick], NULL, v[pick]);
+		for (j = 0; j < v[pick]->ncolumns; j++) {
+			if (v[pick]->columns[j]->comment != NULL)
+				diff_push(&b->phase[PH_TABLE],
+				    OP_COMMENT_COLUMN, v[pick], NULL,
+				    v[pick]->columns[j]);
+		}
+		placed[pick] = 1;
+		done++;
+	}
+	xfree(placed);
+}
+
+/*
+ * Tables that go, those pointing at others first; in a cycle, the
+ * foreign keys into the table dropped first are dropped before it.
+ */
+static void
+diff_drop_tables(struct diff_build *b, const struct schema_table **v,
+    size_t n)
+{
+	unsigned char	*placed = xcalloc(n + 1, 1);
+	size_t		 done = 0, i, j, k;
+	struct op	*op;
+
+	while (done < n) {
+		size_t	 pick = n;
+
+		/* one no other table left points at */
+		for (i = 0; i < n && pick == n; i++) {
+			int	 free_ = !placed[i];
+
+			for (k = 0; free_ && k < n; k++) {
+				if (placed[k] || k == i)
+					continue;
+				for (j = 0; j < v[k]->nfks; j++) {
+					const struct schema_fk *fk =
+					    v[k]->fks[j];
+
+					if (strcmp(fk->ref_table,
+					    v[i]->name) == 0 && diff_eq(
+					    diff_ref_schema(v[k], fk),
+					    v[i]->schema))
+						free_ = 0;
+				}
+			}
+			if (free_)
+				pick = i;
+		}
+		if (pick == n) {
+			for (pick = 0; placed[pick]; pick++)
+				;
+			for (k = 0; k < n; k++) {
+				if (placed[k] || k == pick)
+					continue;
+				for (j = 0; j < v[k]->nfks; j++) {
+					const struct schema_fk *fk =
+					    v[k]->fks[j];
+
+					if (strcmp(fk->ref_table,
+					    v[pick]->name) == 0 && diff_eq(
+					    diff_ref_schema(v[k], fk),
+					    v[pick]->schema))
+						diff_push(&b->phase[PH_DROP_FK],
+						    OP_DROP_FK, v[k], fk,
+						    NULL);
+				}
+			}
+		}
+		op = diff_push(&b->phase[PH_DROP_TABLE], OP_DROP_TABLE,
+		    v[pick], v[pick], NULL);
+		op->warning = "drops the table and its rows";
+		placed[pick] = 1;
+		done++;
+	}
+	xfree(placed);
+}
+
+/*
+ * Enum types: values only added (in place) are ADD VALUE; anything else
+ * (a value removed, the order changed) recreates the type.
+ */
+static void
+diff_enum(struct diff_build *b, const struct schema_enum *fe,
+    const struct schema_enum *te)
+{
+	size_t		 i, j = 0;
+	struct op	*op;
+
+	if (strv_equal(&fe->values, &te->values))
+		return;
+	/* from's values must appear in to, in the same order */
+	for (i = 0; i < te->values.n && j < fe->values.n; i++) {
+		if (strcmp(te->values.v[i], fe->values.v[j]) == 0)
+			j++;
+	}
+	if (j < fe->values.n) {
+		op = diff_push(&b->phase[PH_ENUM], OP_RECREATE_ENUM, NULL, fe,
+		    te);
+		op->warning = "values removed from the type: rows that hold "
+		    "them cannot be converted";
+		return;
+	}
+	for (i = 0, j = 0; i < te->values.n; i++) {
+		if (j < fe->values.n && strcmp(te->values.v[i],
+		    fe->values.v[j]) == 0) {
+			j++;
+			continue;
+		}
+		op = diff_push(&b->phase[PH_ENUM], OP_ADD_ENUM_VALUE, NULL, fe,
+		    te);
+		op->value = te->values.v[i];
+		op->after = i > 0 ? te->values.v[i - 1] : NULL;
+	}
+}
+
+static const struct schema_enum *
+diff_find_enum(const struct schema *s, const struct schema_enum *e)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nenums; i++) {
+		if (strcmp(s->enums[i]->name, e->name) == 0 &&
+		    diff_eq(s->enums[i]->schema, e->schema))
+			return s->enums[i];
+	}
+	return NULL;
+}
+
+static const struct schema_view *
+diff_find_view(const struct schema *s, const struct schema_view *v)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nviews; i++) {
+		if (strcmp(s->views[i]->name, v->name) == 0 &&
+		    diff_eq(s->views[i]->schema, v->schema))
+			return s->views[i];
+	}
+	return NULL;
+}
+
+/* Whether text names table as a word (a view reading it, roughly). */
+static int
+diff_mentions(const char *text, const char *table)
+{
+	const char	*p;
+	size_t		 n = strlen(table);
+
+	for (p = text; (p = strstr(p, table)) != NULL; p += n) {
+		int	 before = p > text && (isalnum((unsigned char)p[-1]) ||
+			    p[-1] == '_');
+		int	 after = isalnum((unsigned char)p[n]) || p[n] == '_';
+
+		if (!before && !after)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether the diff so far changes table t (by name). */
+static int
+diff_touches(const struct diff_build *b, const char *name)
+{
+	size_t	 p, i;
+
+	for (p = PH_DROP_FK; p < DIFF_PHASES; p++) {
+		for (i = 0; i < b->phase[p].n; i++) {
+			const struct schema_table *t = b->phase[p].v[i].table;
+
+			if (t != NULL && strcmp(t->name, name) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Views: those that changed or went are dropped first and those that
+ * changed or came are created last; a view that reads a table the diff
+ * changes goes and comes back too, whatever its text.
+ */
+static void
+diff_views(struct diff_build *b)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < b->from->nviews; i++) {
+		const struct schema_view	*fv = b->from->views[i];
+		const struct schema_view	*tv = diff_find_view(b->to, fv);
+		int				 again = 0;
+
+		for (j = 0; tv != NULL && !again && j < b->from->ntables; j++)
+			again = diff_mentions(fv->definition,
+			    b->from->tables[j]->name) &&
+			    diff_touches(b, b->from->tables[j]->name);
+		if (tv != NULL && diff_eq(fv->definition, tv->definition) &&
+		    fv->materialized == tv->materialized && !again)
+			continue;
+		diff_push(&b->phase[PH_DROP_VIEW], OP_DROP_VIEW, NULL, fv,
+		    NULL);
+		if (tv != NULL)
+			diff_push(&b->phase[PH_CREATE_VIEW], OP_CREATE_VIEW,
+			    NULL, NULL, tv);
+	}
+	for (i = 0; i < b->to->nviews; i++) {
+		if (diff_find_view(b->from, b->to->views[i]) == NULL)
+			diff_push(&b->phase[PH_CREATE_VIEW], OP_CREATE_VIEW,
+			    NULL, NULL, b->to->views[i]);
+	}
+}
+
+void
+diff_schemas(struct diff *out, const struct schema *from,
+    const struct schema *to)
+{
+	struct diff_build	  b;
+	const struct schema_table **created, **dropped;
+	size_t			  ncreated = 0, ndropped = 0, i;
+
+	memset(&b, 0, sizeof b);
+	memset(out, 0, sizeof *out);
+	b.from = from;
+	b.to = to;
+	for (i = 0; i < to->nenums; i++) {
+		const struct schema_enum *fe = diff_find_enum(from,
+		    to->enums[i]);
+
+		if (fe == NULL)
+			diff_push(&b.phase[PH_ENUM], OP_CREATE_ENUM, NULL,
+			    NULL, to->enums[i]);
+		else
+			diff_enum(&b, fe, to->enums[i]);
+	}
+	for (i = 0; i < from->nenums; i++) {
+		if (diff_find_enum(to, from->enums[i]) == NULL)
+			diff_push(&b.phase[PH_DROP_ENUM], OP_DROP_ENUM, NULL,
+			    from->enums[i], NULL);
+	}
+	created = xcalloc(to->ntables + 1, sizeof *created);
+	dropped = xcalloc(from->ntables + 1, sizeof *dropped);
+	for (i = 0; i < to->ntables; i++) {
+		const struct schema_table	*tt = to->tables[i];
+		const struct schema_table	*ft;
+
+		ft = schema_find_table(from, tt->schema, tt->name);
+		if (ft == NULL)
+			created[ncreated++] = tt;
+		else
+			diff_table(&b, ft, tt);
+	}
+	for (i = 0; i < from->ntables; i++) {
+		const struct schema_table	*ft = from->tables[i];
+
+		/* what points at it from kept tables went with them */
+		if (schema_find_table(to, ft->schema, ft->name) == NULL)
+			dropped[ndropped++] = ft;
+	}
+	diff_create_tables(&b, created, ncreated);
+	diff_drop_tables(&b, dropped, ndropped);
+	diff_views(&b);
+	for (i = 0; i < DIFF_PHASES; i++) {
+		diff_append(out, &b.phase[i]);
+		diff_release(&b.phase[i]);
+	}
+	xfree(created);
+	xfree(dropped);
+}

@@ -1,0 +1,86 @@
+/*
+ * The diff: the ordered ops that turn one schema (from, what the
+ * database has) into another (to, what the model says). Dialect-blind: it
+ * compares the texts reflection normalized and never asks which database
+ * they came from. Rendering ops as SQL is the dialects' business.
+ *
+ * Ops borrow the objects they name from the two schemas, which must
+ * outlive the diff.
+ */
+#ifndef MIGRATE_DIFF_H
+#define MIGRATE_DIFF_H
+
+#include <stddef.h>
+
+#include "schema.h"
+
+enum op_kind {
+	OP_DROP_VIEW = 1,
+	OP_DROP_FK,
+	OP_CREATE_ENUM,
+	OP_ADD_ENUM_VALUE,	/* value, after (NULL: first) */
+	OP_RECREATE_ENUM,	/* values removed or reordered */
+	OP_CREATE_TABLE,	/* with its keys, checks and acyclic FKs */
+	OP_RENAME_TABLE,
+	OP_RENAME_COLUMN,
+	OP_DROP_INDEX,
+	OP_DROP_UNIQUE,
+	OP_DROP_CHECK,
+	OP_DROP_PK,
+	OP_ADD_COLUMN,
+	OP_ALTER_COLUMN,	/* what changed: the OP_CHANGE_* bits */
+	OP_DROP_COLUMN,
+	OP_ADD_PK,
+	OP_ADD_UNIQUE,
+	OP_ADD_CHECK,
+	OP_CREATE_INDEX,
+	OP_COMMENT_TABLE,
+	OP_COMMENT_COLUMN,
+	OP_DROP_TABLE,
+	OP_DROP_ENUM,
+	OP_ADD_FK,		/* new, changed, or left out of a CREATE */
+	OP_CREATE_VIEW
+};
+
+#define OP_CHANGE_TYPE		0x01
+#define OP_CHANGE_NULL		0x02
+#define OP_CHANGE_DEFAULT	0x04
+#define OP_CHANGE_IDENTITY	0x08
+#define OP_CHANGE_GENERATED	0x10
+#define OP_CHANGE_COLLATION	0x20
+
+struct op {
+	enum op_kind		 kind;
+	/* the table concerned: to's for what is added, from's to drop */
+	const struct schema_table *table;
+	const void		*old;	/* the object in from, or NULL */
+	const void		*new;	/* the object in to, or NULL */
+	const char		*value;	/* OP_ADD_ENUM_VALUE */
+	const char		*after;	/* OP_ADD_ENUM_VALUE: NULL = first */
+	unsigned		 change;	/* OP_ALTER_COLUMN */
+	const char		*warning;	/* destructive: what is lost */
+};
+
+struct diff {
+	struct op	*v;
+	size_t		 n;
+	size_t		 alloc;
+};
+#define DIFF_INIT { NULL, 0, 0 }
+
+/*
+ * The ops from from to to, in an order that runs: views and foreign keys
+ * that go are dropped first, tables are created referenced ones first
+ * (foreign keys of a cycle are added after both tables exist), tables
+ * and enum types are dropped after what points at them, views come back
+ * last.
+ */
+void	diff_schemas(struct diff *out, const struct schema *from,
+	    const struct schema *to);
+void	diff_release(struct diff *);
+/* Whether changing a column's type from old to new can lose data. */
+int	diff_type_narrows(const char *old, const char *new);
+/* A short name for an op kind, for tests and messages. */
+const char *diff_op_name(enum op_kind);
+
+#endif
