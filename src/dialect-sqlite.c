@@ -449,5 +449,6 @@ const struct dialect dialect_sqlite = {
 	.set_timeouts = sqlite_set_timeouts,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.quote_ident = dialect_quote_ident_std,
+	.reflect = sqlite_reflect,
 	.quote_literal = dialect_quote_literal_std
 };

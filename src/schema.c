@@ -305,13 +305,31 @@ schema_cmp_trigger(const void *a, const void *b)
 	return schema_cmp_names(NULL, x->name, NULL, y->name);
 }
 
+/* Lists of names in order, element by element, then by length. */
+static int
+schema_cmp_strv(const struct strv *a, const struct strv *b)
+{
+	size_t	 i;
+	int	 c;
+
+	for (i = 0; i < a->n && i < b->n; i++) {
+		if ((c = strcmp(a->v[i], b->v[i])) != 0)
+			return c;
+	}
+	return (a->n > b->n) - (a->n < b->n);
+}
+
+/* Unnamed constraints (SQLite) sort by what they are: a stable order. */
 static int
 schema_cmp_key(const void *a, const void *b)
 {
 	const struct schema_key	*x = *(struct schema_key *const *)a;
 	const struct schema_key	*y = *(struct schema_key *const *)b;
+	int			 c;
 
-	return schema_cmp_names(NULL, x->name, NULL, y->name);
+	if ((c = schema_cmp_names(NULL, x->name, NULL, y->name)) != 0)
+		return c;
+	return schema_cmp_strv(&x->columns, &y->columns);
 }
 
 static int
@@ -319,8 +337,14 @@ schema_cmp_fk(const void *a, const void *b)
 {
 	const struct schema_fk	*x = *(struct schema_fk *const *)a;
 	const struct schema_fk	*y = *(struct schema_fk *const *)b;
+	int			 c;
 
-	return schema_cmp_names(NULL, x->name, NULL, y->name);
+	if ((c = schema_cmp_names(NULL, x->name, NULL, y->name)) != 0 ||
+	    (c = schema_cmp_strv(&x->columns, &y->columns)) != 0 ||
+	    (c = schema_cmp_names(x->ref_schema, x->ref_table, y->ref_schema,
+	    y->ref_table)) != 0)
+		return c;
+	return schema_cmp_strv(&x->ref_columns, &y->ref_columns);
 }
 
 static int
@@ -328,8 +352,11 @@ schema_cmp_check(const void *a, const void *b)
 {
 	const struct schema_check	*x = *(struct schema_check *const *)a;
 	const struct schema_check	*y = *(struct schema_check *const *)b;
+	int				 c;
 
-	return schema_cmp_names(NULL, x->name, NULL, y->name);
+	if ((c = schema_cmp_names(NULL, x->name, NULL, y->name)) != 0)
+		return c;
+	return schema_cmp_names(NULL, x->expr, NULL, y->expr);
 }
 
 static int
