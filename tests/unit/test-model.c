@@ -210,6 +210,51 @@ test_model_unscratch(void **state)
 	schema_free(s);
 }
 
+static void
+test_model_load_sqlite(void **state)
+{
+	struct fixture		*fx = *state;
+	struct config		*cfg;
+	struct schema		*s = NULL;
+	struct schema_table	*t;
+	struct err		 err = ERR_INIT;
+	char			 want[256];
+
+	put(fx, "m/010_users.sql", "CREATE TABLE users (\n"
+	    "    id INTEGER PRIMARY KEY,\n    email TEXT NOT NULL UNIQUE\n);\n");
+	put(fx, "m/020_posts.sql", "CREATE TABLE posts (\n"
+	    "    id INTEGER PRIMARY KEY,\n"
+	    "    user_id INTEGER REFERENCES users (id) ON DELETE CASCADE\n);\n"
+	    "CREATE INDEX ix_posts_user ON posts (user_id);\n");
+	put(fx, "m/030_pg.postgresql.sql", "CREATE TYPE mood AS ENUM ('a');\n");
+	cfg = load_ini(fx, "[migrate]\nmodels = m\n");
+	assert_int_equal(model_load(&s, cfg, &dialect_sqlite, NULL, NULL,
+	    &err), 0);
+	assert_int_equal(s->ntables, 2);
+	assert_non_null(t = schema_find_table(s, NULL, "posts"));
+	assert_int_equal(t->nfks, 1);
+	assert_string_equal(t->fks[0]->ref_table, "users");
+	assert_string_equal(t->fks[0]->on_delete, "CASCADE");
+	assert_int_equal(t->nindexes, 1);
+	assert_non_null(t = schema_find_table(s, NULL, "users"));
+	assert_int_equal(t->nuniques, 1);
+	schema_free(s);
+
+	/* a statement the database refuses: its file and line */
+	put(fx, "m/025_bad.sql", "CREATE TABLE tags (id INTEGER);\n\n"
+	    "CREATE TABLE post_tags (\n    tag_id INTEGER,\n"
+	    "    tag_id INTEGER\n);\n");
+	assert_int_equal(model_load(&s, cfg, &dialect_sqlite, NULL, NULL,
+	    &err), MG_EDB);
+	assert_null(s);
+	snprintf(want, sizeof want, "%s/m/025_bad.sql", cfg->here);
+	assert_string_equal(err.path, want);
+	assert_int_equal(err.line, 3);
+	assert_non_null(strstr(err.msg, "duplicate column name: tag_id"));
+	err_release(&err);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -220,6 +265,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_model_files_glob_and_errors, setup, teardown),
 		cmocka_unit_test(test_model_unscratch),
+		cmocka_unit_test_setup_teardown(test_model_load_sqlite,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
