@@ -533,5 +533,6 @@ const struct dialect dialect_postgres = {
 	.set_timeouts = pg_set_timeouts,
 	.invalid_indexes = pg_invalid_indexes,
 	.quote_ident = dialect_quote_ident_std,
+	.reflect = pg_reflect,
 	.quote_literal = pg_quote_literal
 };

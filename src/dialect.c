@@ -154,8 +154,12 @@ rows_new(size_t ncols)
 void
 rows_add(struct rows *r, char **values)
 {
-	r->cells = xrealloc(r->cells, (r->nrows + 1) * r->ncols *
-	    sizeof *r->cells);
+	/* doubling: a catalog query can return tens of thousands of rows */
+	if (r->nrows == r->alloc) {
+		r->alloc = r->alloc ? r->alloc * 2 : 16;
+		r->cells = xrealloc(r->cells, r->alloc * r->ncols *
+		    sizeof *r->cells);
+	}
 	memcpy(r->cells + r->nrows * r->ncols, values,
 	    r->ncols * sizeof *values);
 	r->nrows++;

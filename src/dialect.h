@@ -31,6 +31,7 @@ struct rows {
 	size_t	  ncols;
 	char	**names;
 	char	**cells;
+	size_t	  alloc;	/* rows room was made for in cells */
 };
 
 struct dialect {

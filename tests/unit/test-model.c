@@ -255,6 +255,80 @@ test_model_load_sqlite(void **state)
 	config_free(cfg);
 }
 
+/*
+ * PostgreSQL: the model goes into a scratch schema that is rolled back,
+ * and what is reflected reads as the target schema's.
+ */
+static void
+test_model_load_postgres(void **state)
+{
+	struct fixture		*fx = *state;
+	struct config		*cfg;
+	struct url		*url = NULL;
+	struct conn		*conn = NULL;
+	struct schema		*s = NULL;
+	struct schema_table	*t;
+	struct rows		*rows = NULL;
+	struct err		 err = ERR_INIT;
+	const char		*u = getenv("MIGRATE_TEST_PG_URL");
+
+	if (u == NULL)
+		fail_msg("MIGRATE_TEST_PG_URL is not set: run through "
+		    "tests/run.sh, which starts PostgreSQL");
+	assert_int_equal(url_parse(&url, u, &err), 0);
+	assert_int_equal(dialect_connect(&conn, url, &err), 0);
+	put(fx, "m/010_types.postgresql.sql",
+	    "CREATE TYPE mood AS ENUM ('sad', 'happy');\n");
+	put(fx, "m/020_posts.sql", "CREATE TABLE users (id serial PRIMARY "
+	    "KEY);\nCREATE TABLE posts (\n    id serial PRIMARY KEY,\n"
+	    "    user_id integer REFERENCES users (id),\n"
+	    "    mood mood DEFAULT 'sad'\n);\n"
+	    "CREATE INDEX ix_posts_user ON posts (user_id);\n");
+	put(fx, "m/030_lite.sqlite.sql", "CREATE VIRTUAL TABLE x USING fts5(a);\n");
+	cfg = load_ini(fx, "[migrate]\nmodels = m\n");
+	if (model_load(&s, cfg, &dialect_postgres, conn, NULL, &err) != 0)
+		fail_msg("model_load: %s", err.msg);
+	assert_int_equal(s->ntables, 2);
+	assert_non_null(t = schema_find_table(s, "public", "posts"));
+	assert_string_equal(schema_find_column(t, "id")->default_sql,
+	    "nextval('posts_id_seq'::regclass)");
+	assert_string_equal(schema_find_column(t, "mood")->default_sql,
+	    "'sad'::mood");
+	assert_int_equal(t->nindexes, 1);
+	assert_non_null(strstr(t->indexes[0]->sql, " ON public.posts "));
+	assert_null(strstr(t->indexes[0]->sql, "scratch"));
+	assert_int_equal(s->nenums, 1);
+	assert_string_equal(s->enums[0]->schema, "public");
+	schema_free(s);
+	/* nothing of it is left in the database */
+	assert_int_equal(conn->dialect->query(&rows, conn, "SELECT count(*) "
+	    "FROM pg_namespace WHERE nspname LIKE 'migrate_scratch%'", NULL, 0,
+	    &err), 0);
+	assert_string_equal(rows_get(rows, 0, 0), "0");
+	rows_free(rows);
+	assert_int_equal(conn->txn_depth, 0);
+
+	/* a model error: file and line, and still nothing left */
+	put(fx, "m/040_bad.sql", "CREATE TABLE tags (\n    id integer,\n"
+	    "    name txet\n);\n");
+	assert_int_equal(model_load(&s, cfg, &dialect_postgres, conn, NULL,
+	    &err), MG_EDB);
+	assert_null(s);
+	assert_non_null(strstr(err.path, "m/040_bad.sql"));
+	assert_int_equal(err.line, 3);
+	assert_non_null(strstr(err.msg, "type \"txet\" does not exist"));
+	err_release(&err);
+	assert_int_equal(conn->txn_depth, 0);
+	assert_int_equal(conn->dialect->query(&rows, conn, "SELECT count(*) "
+	    "FROM pg_namespace WHERE nspname LIKE 'migrate_scratch%'", NULL, 0,
+	    &err), 0);
+	assert_string_equal(rows_get(rows, 0, 0), "0");
+	rows_free(rows);
+	dialect_disconnect(conn);
+	url_free(url);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -266,6 +340,8 @@ main(void)
 		    test_model_files_glob_and_errors, setup, teardown),
 		cmocka_unit_test(test_model_unscratch),
 		cmocka_unit_test_setup_teardown(test_model_load_sqlite,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_load_postgres,
 		    setup, teardown),
 	};
 

@@ -1,0 +1,659 @@
+/*
+ * PostgreSQL reflection: read the schema out of the catalog into a struct
+ * schema, with six catalog queries however many tables there are (tables,
+ * columns, constraints, index keys, enum labels, views), each for every
+ * schema asked for at once, passed as one text[] parameter.
+ *
+ * Only the dialect's query entry is used, so this file knows SQL, not
+ * libpq. Rows from the per-table queries carry the table's oid and are
+ * matched to the tables of the first query by binary search.
+ *
+ * Text that the database prints (types, defaults, expressions, index and
+ * view definitions) goes through pg_reflect_text, and namespace names
+ * through pg_reflect_nspace: the one place where the name of a scratch
+ * schema can later be taken out of what is reflected.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dialect.h"
+#include "schema.h"
+
+/* A table of the first query, by oid. */
+struct pg_reflect_rel {
+	unsigned long		 oid;
+	struct schema_table	*table;
+};
+
+struct pg_reflect_ctx {
+	struct conn		*conn;
+	const char		*nspaces;	/* $1: a text[] literal */
+	/*
+	 * The scratch schema whose name is to be taken out of what is
+	 * reflected, or NULL (nothing is stripped yet).
+	 */
+	const char		*strip;
+	struct schema		*schema;
+	struct pg_reflect_rel	*rels;		/* sorted by oid */
+	size_t			 nrels;
+};
+
+/* A copy of text the database printed, or NULL (see the file comment). */
+static char *
+pg_reflect_text(const struct pg_reflect_ctx *ctx, const char *s)
+{
+	(void)ctx;
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* The namespace name to store for nspname (borrowed). */
+static const char *
+pg_reflect_nspace(const struct pg_reflect_ctx *ctx, const char *nspname)
+{
+	(void)ctx;
+	return nspname;
+}
+
+static int
+pg_reflect_bool(const char *s)
+{
+	return s != NULL && s[0] == 't';
+}
+
+static unsigned long
+pg_reflect_oid(const char *s)
+{
+	return s != NULL ? strtoul(s, NULL, 10) : 0;
+}
+
+static int
+pg_reflect_rel_cmp(const void *a, const void *b)
+{
+	unsigned long	 x = ((const struct pg_reflect_rel *)a)->oid;
+	unsigned long	 y = ((const struct pg_reflect_rel *)b)->oid;
+
+	return (x > y) - (x < y);
+}
+
+/* The table reflected for oid text s, or NULL (not taken). */
+static struct schema_table *
+pg_reflect_find(const struct pg_reflect_ctx *ctx, const char *s)
+{
+	struct pg_reflect_rel	 key, *r;
+
+	if (ctx->nrels == 0)
+		return NULL;
+	key.oid = pg_reflect_oid(s);
+	key.table = NULL;
+	r = bsearch(&key, ctx->rels, ctx->nrels, sizeof *ctx->rels,
+	    pg_reflect_rel_cmp);
+	return r != NULL ? r->table : NULL;
+}
+
+/*
+ * Append the elements of an array as PostgreSQL prints it ({a,"b c"}) to
+ * out. Our arrays hold names, never NULL.
+ */
+static void
+pg_reflect_array(struct strv *out, const char *text)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*p = text;
+
+	if (p == NULL || *p != '{')
+		return;
+	p++;
+	while (*p != '\0' && *p != '}') {
+		strbuf_reset(&sb);
+		if (*p == '"') {
+			p++;
+			while (*p != '\0' && *p != '"') {
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+				strbuf_addch(&sb, *p++);
+			}
+			if (*p == '"')
+				p++;
+		} else {
+			while (*p != '\0' && *p != ',' && *p != '}')
+				strbuf_addch(&sb, *p++);
+		}
+		strv_push(out, sb.buf);
+		if (*p == ',')
+			p++;
+	}
+	strbuf_release(&sb);
+}
+
+/*
+ * The expression inside "CHECK (...)" of pg_get_constraintdef, without
+ * what may follow (NOT VALID, NO INHERIT); def itself if it is not of
+ * that form. Caller frees.
+ */
+static char *
+pg_reflect_check_expr(const char *def)
+{
+	static const char	 prefix[] = "CHECK (";
+	const char		*p, *start;
+	int			 depth = 1;
+
+	if (strncmp(def, prefix, sizeof prefix - 1) != 0)
+		return xstrdup(def);
+	start = p = def + sizeof prefix - 1;
+	for (; *p != '\0'; p++) {
+		if (*p == '\'' || *p == '"') {
+			char	 q = *p;
+
+			/* a doubled quote is two quoted runs in a row */
+			while (*++p != '\0' && *p != q)
+				;
+			if (*p == '\0')
+				break;
+		} else if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			return xstrndup(start, (size_t)(p - start));
+	}
+	return xstrdup(def);
+}
+
+/* Write the names in v as a text[] literal: {"a","b\"c"}. */
+static char *
+pg_reflect_text_array(const struct strv *v)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*s;
+	size_t		 i;
+
+	strbuf_addch(&sb, '{');
+	for (i = 0; i < v->n; i++) {
+		if (i > 0)
+			strbuf_addch(&sb, ',');
+		strbuf_addch(&sb, '"');
+		for (s = v->v[i]; *s != '\0'; s++) {
+			if (*s == '"' || *s == '\\')
+				strbuf_addch(&sb, '\\');
+			strbuf_addch(&sb, *s);
+		}
+		strbuf_addch(&sb, '"');
+	}
+	strbuf_addch(&sb, '}');
+	return strbuf_detach(&sb, NULL);
+}
+
+static int
+pg_reflect_query(struct rows **out, struct pg_reflect_ctx *ctx,
+    const char *sql, struct err *err)
+{
+	const char	*params[1];
+
+	params[0] = ctx->nspaces;
+	return ctx->conn->dialect->query(out, ctx->conn, sql, params, 1, err);
+}
+
+/* Not a member of an extension (as spatial_ref_sys of PostGIS is). */
+#define PG_REFLECT_NOT_EXT(oid, catalog)				\
+	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"	\
+	" WHERE d.classid = '" catalog "'::pg_catalog.regclass"		\
+	" AND d.objid = " oid " AND d.deptype = 'e')"
+
+/* The ordinary and partitioned tables of the schemas asked for. */
+#define PG_REFLECT_TABLES(c)						\
+	" JOIN pg_catalog.pg_namespace n ON n.oid = " c ".relnamespace"	\
+	" WHERE " c ".relkind IN ('r', 'p')"				\
+	" AND n.nspname = ANY ($1::text[])"
+
+static int
+pg_reflect_tables(struct pg_reflect_ctx *ctx, const struct schema_filter *f,
+    struct err *err)
+{
+	static const char	 sql[] =
+	    "SELECT c.oid, n.nspname, c.relname,"
+	    " pg_catalog.obj_description(c.oid, 'pg_class')"
+	    " FROM pg_catalog.pg_class c"
+	    PG_REFLECT_TABLES("c")
+	    PG_REFLECT_NOT_EXT("c.oid", "pg_catalog.pg_class")
+	    " ORDER BY c.oid";
+	struct rows		*r = NULL;
+	struct schema_table	*t;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = pg_reflect_query(&r, ctx, sql, err)) != 0)
+		return rc;
+	ctx->rels = xcalloc(r->nrows + 1, sizeof *ctx->rels);
+	for (i = 0; i < r->nrows; i++) {
+		if (!schema_filter_takes(f, rows_get(r, i, 2)))
+			continue;
+		t = schema_add_table(ctx->schema,
+		    pg_reflect_nspace(ctx, rows_get(r, i, 1)),
+		    rows_get(r, i, 2));
+		t->comment = pg_reflect_text(ctx, rows_get(r, i, 3));
+		ctx->rels[ctx->nrels].oid = pg_reflect_oid(rows_get(r, i, 0));
+		ctx->rels[ctx->nrels].table = t;
+		ctx->nrels++;
+	}
+	rows_free(r);
+	/* ORDER BY c.oid sorted them already; sort again to be sure */
+	if (ctx->nrels > 1)
+		qsort(ctx->rels, ctx->nrels, sizeof *ctx->rels,
+		    pg_reflect_rel_cmp);
+	return 0;
+}
+
+static int
+pg_reflect_columns(struct pg_reflect_ctx *ctx, struct err *err)
+{
+	/*
+	 * A collation is kept only where it is not the type's own; it is
+	 * printed as regcollation does: quoted, qualified if not visible.
+	 */
+	static const char	 sql[] =
+	    "SELECT a.attrelid, a.attname,"
+	    " pg_catalog.format_type(a.atttypid, a.atttypmod),"
+	    " a.attnotnull,"
+	    " pg_catalog.pg_get_expr(ad.adbin, ad.adrelid),"
+	    " a.attidentity, a.attgenerated,"
+	    " CASE WHEN a.attcollation <> 0"
+	    " AND a.attcollation <> t.typcollation"
+	    " THEN a.attcollation::pg_catalog.regcollation::text END,"
+	    " pg_catalog.col_description(a.attrelid, a.attnum)"
+	    " FROM pg_catalog.pg_attribute a"
+	    " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+	    " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
+	    " LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid"
+	    " AND ad.adnum = a.attnum"
+	    PG_REFLECT_TABLES("c")
+	    " AND a.attnum > 0 AND NOT a.attisdropped"
+	    " ORDER BY a.attrelid, a.attnum";
+	struct rows		*r = NULL;
+	struct schema_table	*t;
+	struct schema_column	*col;
+	const char		*ident, *gen, *expr;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = pg_reflect_query(&r, ctx, sql, err)) != 0)
+		return rc;
+	for (i = 0; i < r->nrows; i++) {
+		if ((t = pg_reflect_find(ctx, rows_get(r, i, 0))) == NULL)
+			continue;
+		col = schema_add_column(t, rows_get(r, i, 1), NULL);
+		xfree(col->type);
+		col->type = pg_reflect_text(ctx, rows_get(r, i, 2));
+		col->notnull = pg_reflect_bool(rows_get(r, i, 3));
+		expr = rows_get(r, i, 4);
+		ident = rows_get(r, i, 5);
+		gen = rows_get(r, i, 6);
+		if (ident != NULL && (ident[0] == 'a' || ident[0] == 'd'))
+			col->identity = ident[0];
+		if (gen != NULL && gen[0] != '\0') {
+			/* adbin holds the generation expression */
+			col->generated = pg_reflect_text(ctx, expr);
+			col->generated_stored = gen[0] == 's';
+		} else
+			col->default_sql = pg_reflect_text(ctx, expr);
+		col->collation = pg_reflect_text(ctx, rows_get(r, i, 7));
+		col->comment = pg_reflect_text(ctx, rows_get(r, i, 8));
+	}
+	rows_free(r);
+	return 0;
+}
+
+/* The SQL words of pg_constraint's confdeltype/confupdtype. */
+static const char *
+pg_reflect_fk_action(const char *c)
+{
+	switch (c != NULL ? c[0] : 'a') {
+	case 'r':
+		return "RESTRICT";
+	case 'c':
+		return "CASCADE";
+	case 'n':
+		return "SET NULL";
+	case 'd':
+		return "SET DEFAULT";
+	default:
+		return "NO ACTION";
+	}
+}
+
+static const char *
+pg_reflect_fk_match(const char *c)
+{
+	switch (c != NULL ? c[0] : 's') {
+	case 'f':
+		return "FULL";
+	case 'p':
+		return "PARTIAL";
+	default:
+		return "SIMPLE";
+	}
+}
+
+/* The column names of a key (conkey, confkey) in key order, as name[]. */
+#define PG_REFLECT_KEYNAMES(arr, rel)					\
+	" ARRAY(SELECT a.attname FROM pg_catalog.unnest(" arr ")"	\
+	" WITH ORDINALITY u(attnum, i)"					\
+	" JOIN pg_catalog.pg_attribute a ON a.attrelid = " rel		\
+	" AND a.attnum = u.attnum ORDER BY u.i)"
+
+static void
+pg_reflect_fk(struct pg_reflect_ctx *ctx, struct schema_table *t,
+    const struct rows *r, size_t i)
+{
+	struct schema_fk	*fk = schema_add_fk(t);
+	const char		*nsp, *setcols = rows_get(r, i, 13);
+	struct strbuf		 sb = STRBUF_INIT;
+
+	nsp = pg_reflect_nspace(ctx, rows_get(r, i, 7));
+	fk->name = xstrdup(rows_get(r, i, 2));
+	pg_reflect_array(&fk->columns, rows_get(r, i, 6));
+	if (nsp != NULL && (t->schema == NULL || strcmp(nsp, t->schema) != 0))
+		fk->ref_schema = xstrdup(nsp);
+	fk->ref_table = xstrdup(rows_get(r, i, 8));
+	pg_reflect_array(&fk->ref_columns, rows_get(r, i, 9));
+	strbuf_addstr(&sb, pg_reflect_fk_action(rows_get(r, i, 10)));
+	/* PostgreSQL 15: ON DELETE SET NULL (col, ...) */
+	if (setcols != NULL && setcols[0] != '\0')
+		strbuf_addf(&sb, " (%s)", setcols);
+	fk->on_delete = strbuf_detach(&sb, NULL);
+	fk->on_update = xstrdup(pg_reflect_fk_action(rows_get(r, i, 11)));
+	fk->match = xstrdup(pg_reflect_fk_match(rows_get(r, i, 12)));
+	fk->deferrable = pg_reflect_bool(rows_get(r, i, 3));
+	fk->initially_deferred = pg_reflect_bool(rows_get(r, i, 4));
+	fk->not_valid = !pg_reflect_bool(rows_get(r, i, 5));
+}
+
+static int
+pg_reflect_constraints(struct pg_reflect_ctx *ctx, struct err *err)
+{
+	/*
+	 * Not the copies PostgreSQL makes itself: those cloned onto
+	 * partitions (conparentid) and checks inherited, not declared.
+	 */
+	static const char	 head[] =
+	    "SELECT k.conrelid, k.contype, k.conname, k.condeferrable,"
+	    " k.condeferred, k.convalidated,"
+	    PG_REFLECT_KEYNAMES("k.conkey", "k.conrelid") ","
+	    " fn.nspname, fc.relname,"
+	    PG_REFLECT_KEYNAMES("k.confkey", "k.confrelid") ","
+	    " k.confdeltype, k.confupdtype, k.confmatchtype,";
+	static const char	 setcols15[] =
+	    " (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname),"
+	    " ', ' ORDER BY u.i) FROM pg_catalog.unnest(k.confdelsetcols)"
+	    " WITH ORDINALITY u(attnum, i)"
+	    " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid"
+	    " AND a.attnum = u.attnum),";
+	static const char	 setcols14[] = " NULL::text,";
+	static const char	 tail[] =
+	    " CASE WHEN k.contype = 'c'"
+	    " THEN pg_catalog.pg_get_constraintdef(k.oid) END"
+	    " FROM pg_catalog.pg_constraint k"
+	    " JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+	    " LEFT JOIN pg_catalog.pg_class fc ON fc.oid = k.confrelid"
+	    " LEFT JOIN pg_catalog.pg_namespace fn"
+	    " ON fn.oid = fc.relnamespace"
+	    PG_REFLECT_TABLES("c")
+	    " AND k.contype IN ('p', 'u', 'f', 'c') AND k.conparentid = 0"
+	    " AND (k.contype <> 'c' OR k.conislocal)"
+	    " ORDER BY k.conrelid, k.conname";
+	struct strbuf		 sql = STRBUF_INIT;
+	struct rows		*r = NULL;
+	struct schema_table	*t;
+	struct schema_key	*key;
+	struct schema_check	*ck;
+	const char		*type;
+	char			*expr;
+	size_t			 i;
+	int			 rc;
+
+	strbuf_addstr(&sql, head);
+	strbuf_addstr(&sql, ctx->conn->server_version_num >= 150000 ?
+	    setcols15 : setcols14);
+	strbuf_addstr(&sql, tail);
+	if ((rc = pg_reflect_query(&r, ctx, sql.buf, err)) != 0)
+		goto done;
+	for (i = 0; i < r->nrows; i++) {
+		if ((t = pg_reflect_find(ctx, rows_get(r, i, 0))) == NULL)
+			continue;
+		type = rows_get(r, i, 1);
+		switch (type[0]) {
+		case 'p':
+		case 'u':
+			if (type[0] == 'p') {
+				if (t->pk != NULL)
+					continue;	/* cannot happen */
+				key = t->pk = xcalloc(1, sizeof *key);
+			} else
+				key = schema_add_unique(t);
+			key->name = xstrdup(rows_get(r, i, 2));
+			pg_reflect_array(&key->columns, rows_get(r, i, 6));
+			key->deferrable = pg_reflect_bool(rows_get(r, i, 3));
+			key->initially_deferred =
+			    pg_reflect_bool(rows_get(r, i, 4));
+			break;
+		case 'f':
+			pg_reflect_fk(ctx, t, r, i);
+			break;
+		case 'c':
+			ck = schema_add_check(t);
+			ck->name = xstrdup(rows_get(r, i, 2));
+			expr = pg_reflect_check_expr(rows_get(r, i, 14));
+			ck->expr = pg_reflect_text(ctx, expr);
+			xfree(expr);
+			ck->not_valid = !pg_reflect_bool(rows_get(r, i, 5));
+			break;
+		}
+	}
+done:
+	rows_free(r);
+	strbuf_release(&sql);
+	return rc;
+}
+
+static int
+pg_reflect_indexes(struct pg_reflect_ctx *ctx, struct err *err)
+{
+	/*
+	 * One row per index column, key columns then INCLUDE ones. Not the
+	 * indexes of constraints (primary key, unique, exclusion), nor those
+	 * PostgreSQL attaches to partitions for an index of their parent.
+	 * A key's collation is shown where it is not the column's (or, for
+	 * an expression, its type's), its operator class where it is not
+	 * the default one.
+	 */
+	static const char	 sql[] =
+	    "SELECT i.indrelid, ic.relname, i.indisunique, am.amname,"
+	    " pg_catalog.pg_get_expr(i.indpred, i.indrelid),"
+	    " pg_catalog.pg_get_indexdef(i.indexrelid),"
+	    " k.n > i.indnkeyatts,"
+	    " pg_catalog.pg_get_indexdef(i.indexrelid, k.n, true),"
+	    " i.indoption[k.n - 1],"
+	    " CASE WHEN k.n <= i.indnkeyatts"
+	    " AND i.indcollation[k.n - 1] <> 0"
+	    " AND i.indcollation[k.n - 1] <> COALESCE(ta.attcollation,"
+	    " it.typcollation)"
+	    " THEN i.indcollation[k.n - 1]::pg_catalog.regcollation::text"
+	    " END,"
+	    " CASE WHEN k.n <= i.indnkeyatts AND NOT opc.opcdefault THEN"
+	    " CASE WHEN opn.nspname = 'pg_catalog'"
+	    " THEN pg_catalog.quote_ident(opc.opcname)"
+	    " ELSE pg_catalog.quote_ident(opn.nspname) || '.' ||"
+	    " pg_catalog.quote_ident(opc.opcname) END END"
+	    " FROM pg_catalog.pg_index i"
+	    " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+	    " JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
+	    " JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
+	    " CROSS JOIN LATERAL pg_catalog.generate_series(1,"
+	    " i.indnatts::integer) k(n)"
+	    " LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = i.indrelid"
+	    " AND ta.attnum = i.indkey[k.n - 1] AND ta.attnum > 0"
+	    " LEFT JOIN pg_catalog.pg_attribute ia"
+	    " ON ia.attrelid = i.indexrelid AND ia.attnum = k.n"
+	    " LEFT JOIN pg_catalog.pg_type it ON it.oid = ia.atttypid"
+	    " LEFT JOIN pg_catalog.pg_opclass opc"
+	    " ON opc.oid = i.indclass[k.n - 1]"
+	    " LEFT JOIN pg_catalog.pg_namespace opn"
+	    " ON opn.oid = opc.opcnamespace"
+	    PG_REFLECT_TABLES("c")
+	    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x"
+	    " WHERE x.conrelid = i.indrelid AND x.conindid = i.indexrelid"
+	    " AND x.contype IN ('p', 'u', 'x'))"
+	    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h"
+	    " WHERE h.inhrelid = i.indexrelid)"
+	    " ORDER BY i.indrelid, ic.relname, k.n";
+	struct rows		*r = NULL;
+	struct schema_table	*t;
+	struct schema_index	*x = NULL;
+	struct strbuf		 key = STRBUF_INIT;
+	const char		*name, *opt, *coll, *opclass;
+	char			*k;
+	long			 o;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = pg_reflect_query(&r, ctx, sql, err)) != 0)
+		return rc;
+	for (i = 0; i < r->nrows; i++) {
+		if ((t = pg_reflect_find(ctx, rows_get(r, i, 0))) == NULL)
+			continue;
+		name = rows_get(r, i, 1);
+		/* rows of one index follow each other */
+		if (x == NULL || t->nindexes == 0 ||
+		    t->indexes[t->nindexes - 1] != x ||
+		    strcmp(x->name, name) != 0) {
+			x = schema_add_index(t, name);
+			x->unique = pg_reflect_bool(rows_get(r, i, 2));
+			x->method = xstrdup(rows_get(r, i, 3));
+			x->where = pg_reflect_text(ctx, rows_get(r, i, 4));
+			x->sql = pg_reflect_text(ctx, rows_get(r, i, 5));
+		}
+		if (pg_reflect_bool(rows_get(r, i, 6))) {
+			strv_push(&x->include, rows_get(r, i, 7));
+			continue;
+		}
+		strbuf_reset(&key);
+		strbuf_addstr(&key, rows_get(r, i, 7));
+		if ((coll = rows_get(r, i, 9)) != NULL)
+			strbuf_addf(&key, " COLLATE %s", coll);
+		if ((opclass = rows_get(r, i, 10)) != NULL)
+			strbuf_addf(&key, " %s", opclass);
+		/* indoption: bit 0 DESC, bit 1 NULLS FIRST */
+		opt = rows_get(r, i, 8);
+		o = opt != NULL ? strtol(opt, NULL, 10) : 0;
+		if (o & 1)
+			strbuf_addstr(&key, " DESC");
+		if ((o & 1) && !(o & 2))
+			strbuf_addstr(&key, " NULLS LAST");
+		else if (!(o & 1) && (o & 2))
+			strbuf_addstr(&key, " NULLS FIRST");
+		k = pg_reflect_text(ctx, key.buf);
+		strv_push(&x->keys, k);
+		xfree(k);
+	}
+	strbuf_release(&key);
+	rows_free(r);
+	return 0;
+}
+
+static int
+pg_reflect_enums(struct pg_reflect_ctx *ctx, struct err *err)
+{
+	static const char	 sql[] =
+	    "SELECT n.nspname, t.typname, e.enumlabel"
+	    " FROM pg_catalog.pg_type t"
+	    " JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
+	    " JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid"
+	    " WHERE t.typtype = 'e' AND n.nspname = ANY ($1::text[])"
+	    PG_REFLECT_NOT_EXT("t.oid", "pg_catalog.pg_type")
+	    " ORDER BY n.nspname, t.typname, e.enumsortorder";
+	struct rows		*r = NULL;
+	struct schema_enum	*e = NULL;
+	const char		*nsp, *name;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = pg_reflect_query(&r, ctx, sql, err)) != 0)
+		return rc;
+	for (i = 0; i < r->nrows; i++) {
+		nsp = pg_reflect_nspace(ctx, rows_get(r, i, 0));
+		name = rows_get(r, i, 1);
+		if (e == NULL || strcmp(e->name, name) != 0 ||
+		    strcmp(e->schema, nsp) != 0)
+			e = schema_add_enum(ctx->schema, nsp, name);
+		strv_push(&e->values, rows_get(r, i, 2));
+	}
+	rows_free(r);
+	return 0;
+}
+
+static int
+pg_reflect_views(struct pg_reflect_ctx *ctx, struct err *err)
+{
+	static const char	 sql[] =
+	    "SELECT n.nspname, c.relname, c.relkind = 'm',"
+	    " pg_catalog.pg_get_viewdef(c.oid)"
+	    " FROM pg_catalog.pg_class c"
+	    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	    " WHERE c.relkind IN ('v', 'm')"
+	    " AND n.nspname = ANY ($1::text[])"
+	    PG_REFLECT_NOT_EXT("c.oid", "pg_catalog.pg_class")
+	    " ORDER BY n.nspname, c.relname";
+	struct rows		*r = NULL;
+	struct schema_view	*v;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = pg_reflect_query(&r, ctx, sql, err)) != 0)
+		return rc;
+	for (i = 0; i < r->nrows; i++) {
+		v = schema_add_view(ctx->schema,
+		    pg_reflect_nspace(ctx, rows_get(r, i, 0)),
+		    rows_get(r, i, 1));
+		v->materialized = pg_reflect_bool(rows_get(r, i, 2));
+		v->definition = pg_reflect_text(ctx, rows_get(r, i, 3));
+	}
+	rows_free(r);
+	return 0;
+}
+
+int
+pg_reflect(struct schema **out, struct conn *conn,
+    const struct schema_filter *f, struct err *err)
+{
+	struct pg_reflect_ctx	 ctx;
+	struct strv		 public_only = { NULL, 0 };
+	const struct strv	*nspaces;
+	char			*nsparam = NULL;
+	int			 rc;
+
+	*out = NULL;
+	memset(&ctx, 0, sizeof ctx);
+	if (f != NULL && f->schemas != NULL && f->schemas->n > 0)
+		nspaces = f->schemas;
+	else {
+		strv_push(&public_only, "public");
+		nspaces = &public_only;
+	}
+	nsparam = pg_reflect_text_array(nspaces);
+	ctx.conn = conn;
+	ctx.nspaces = nsparam;
+	ctx.schema = schema_new();
+	if ((rc = pg_reflect_tables(&ctx, f, err)) != 0 ||
+	    (rc = pg_reflect_columns(&ctx, err)) != 0 ||
+	    (rc = pg_reflect_constraints(&ctx, err)) != 0 ||
+	    (rc = pg_reflect_indexes(&ctx, err)) != 0 ||
+	    (rc = pg_reflect_enums(&ctx, err)) != 0 ||
+	    (rc = pg_reflect_views(&ctx, err)) != 0)
+		goto done;
+	schema_sort(ctx.schema);
+	*out = ctx.schema;
+	ctx.schema = NULL;
+done:
+	schema_free(ctx.schema);
+	xfree(ctx.rels);
+	xfree(nsparam);
+	strv_release(&public_only);
+	return rc;
+}
