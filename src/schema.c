@@ -424,6 +424,48 @@ schema_find_column(const struct schema_table *t, const char *name)
 }
 
 static int
+schema_same_name(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+struct schema_index *
+schema_find_index(const struct schema_table *t, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nindexes; i++) {
+		if (strcmp(t->indexes[i]->name, name) == 0)
+			return t->indexes[i];
+	}
+	return NULL;
+}
+
+struct schema_check *
+schema_find_check(const struct schema_table *t, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nchecks; i++) {
+		if (schema_same_name(t->checks[i]->name, name))
+			return t->checks[i];
+	}
+	return NULL;
+}
+
+struct schema_fk *
+schema_find_fk(const struct schema_table *t, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nfks; i++) {
+		if (schema_same_name(t->fks[i]->name, name))
+			return t->fks[i];
+	}
+	return NULL;
+}
+
+static int
 schema_glob_any(const struct strv *globs, const char *name)
 {
 	size_t	 i;

@@ -167,6 +167,13 @@ struct schema_table	*schema_find_table(const struct schema *,
 			    const char *nspace, const char *name);
 struct schema_column	*schema_find_column(const struct schema_table *,
 			    const char *name);
+struct schema_index	*schema_find_index(const struct schema_table *,
+			    const char *name);
+/* A named check or foreign key (name NULL finds an unnamed one). */
+struct schema_check	*schema_find_check(const struct schema_table *,
+			    const char *name);
+struct schema_fk	*schema_find_fk(const struct schema_table *,
+			    const char *name);
 /* Whether reflection takes a table: include/exclude globs, not ours. */
 int		 schema_filter_takes(const struct schema_filter *,
 		    const char *name);

@@ -435,40 +435,31 @@ table(const struct schema *s, const char *nspace, const char *name)
 static const struct schema_index *
 index_named(const struct schema_table *t, const char *name)
 {
-	size_t	 i;
+	const struct schema_index	*x = schema_find_index(t, name);
 
-	for (i = 0; i < t->nindexes; i++) {
-		if (strcmp(t->indexes[i]->name, name) == 0)
-			return t->indexes[i];
-	}
-	fail_msg("no index %s on %s", name, t->name);
-	return NULL;
+	if (x == NULL)
+		fail_msg("no index %s on %s", name, t->name);
+	return x;
 }
 
 static const struct schema_check *
 check_named(const struct schema_table *t, const char *name)
 {
-	size_t	 i;
+	const struct schema_check	*c = schema_find_check(t, name);
 
-	for (i = 0; i < t->nchecks; i++) {
-		if (strcmp(t->checks[i]->name, name) == 0)
-			return t->checks[i];
-	}
-	fail_msg("no check %s on %s", name, t->name);
-	return NULL;
+	if (c == NULL)
+		fail_msg("no check %s on %s", name, t->name);
+	return c;
 }
 
 static const struct schema_fk *
 fk_named(const struct schema_table *t, const char *name)
 {
-	size_t	 i;
+	const struct schema_fk	*f = schema_find_fk(t, name);
 
-	for (i = 0; i < t->nfks; i++) {
-		if (strcmp(t->fks[i]->name, name) == 0)
-			return t->fks[i];
-	}
-	fail_msg("no foreign key %s on %s", name, t->name);
-	return NULL;
+	if (f == NULL)
+		fail_msg("no foreign key %s on %s", name, t->name);
+	return f;
 }
 
 /* v joined by "|", to compare lists in one assertion */

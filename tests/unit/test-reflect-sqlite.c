@@ -269,27 +269,22 @@ column(const struct schema_table *t, const char *name)
 static const struct schema_check *
 check_named(const struct schema_table *t, const char *name)
 {
-	size_t	 i;
+	const struct schema_check	*c = schema_find_check(t, name);
 
-	for (i = 0; i < t->nchecks; i++) {
-		if (str_eq(t->checks[i]->name, name))
-			return t->checks[i];
-	}
-	fail_msg("no check '%s' in '%s'", name, t->name);
-	return NULL;
+	if (c == NULL)
+		fail_msg("no check '%s' in '%s'", name != NULL ? name :
+		    "(unnamed)", t->name);
+	return c;
 }
 
 static const struct schema_index *
 index_named(const struct schema_table *t, const char *name)
 {
-	size_t	 i;
+	const struct schema_index	*x = schema_find_index(t, name);
 
-	for (i = 0; i < t->nindexes; i++) {
-		if (strcmp(t->indexes[i]->name, name) == 0)
-			return t->indexes[i];
-	}
-	fail_msg("no index '%s' on '%s'", name, t->name);
-	return NULL;
+	if (x == NULL)
+		fail_msg("no index '%s' on '%s'", name, t->name);
+	return x;
 }
 
 static const struct schema_fk *
