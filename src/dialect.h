@@ -7,6 +7,7 @@
 #define MIGRATE_DIALECT_H
 
 #include "migrate.h"
+#include "diff.h"
 #include "schema.h"
 
 /*
@@ -101,16 +102,30 @@ struct dialect {
 	 */
 	int	(*reflect)(struct schema **out, struct conn *,
 		    const struct schema_filter *, struct err *);
+	/*
+	 * The SQL of a diff from from to to: one statement per line group,
+	 * each ending in ";\n", a "-- WARNING: ..." comment line before
+	 * each destructive op. NULL until written.
+	 */
+	int	(*render)(struct strbuf *out, const struct diff *,
+		    const struct schema *from, const struct schema *to,
+		    struct err *);
 };
 
 extern const struct dialect dialect_sqlite;
 extern const struct dialect dialect_postgres;
 
-/* dialect-sqlite-reflect.c, dialect-postgres-reflect.c */
+/* dialect-*-reflect.c, dialect-*-render.c */
 int		 sqlite_reflect(struct schema **out, struct conn *,
 		    const struct schema_filter *, struct err *);
 int		 pg_reflect(struct schema **out, struct conn *,
 		    const struct schema_filter *, struct err *);
+int		 sqlite_render(struct strbuf *out, const struct diff *,
+		    const struct schema *from, const struct schema *to,
+		    struct err *);
+int		 pg_render(struct strbuf *out, const struct diff *,
+		    const struct schema *from, const struct schema *to,
+		    struct err *);
 
 /* dialect.c */
 const struct dialect *dialect_for_url(const struct url *);
