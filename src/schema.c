@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "util/strbuf.h"
 #include "util/xmalloc.h"
 
 static char *
@@ -491,3 +492,95 @@ schema_filter_takes(const struct schema_filter *f, const char *name)
 		return 0;
 	return !schema_glob_any(f->exclude, name);
 }
+
+static void
+schema_dump_strv(struct strbuf *sb, const char *what, const struct strv *v)
+{
+	size_t	 i;
+
+	strbuf_addf(sb, " %s(", what);
+	for (i = 0; i < v->n; i++)
+		strbuf_addf(sb, "%s[%s]", i > 0 ? "," : "", v->v[i]);
+	strbuf_addch(sb, ')');
+}
+
+#define S(x) ((x) != NULL ? (x) : "-")
+
+void
+schema_dump(struct strbuf *sb, const struct schema *s)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < s->ntables; i++) {
+		const struct schema_table	*t = s->tables[i];
+
+		strbuf_addf(sb, "table %s.%s comment=%s without_rowid=%d "
+		    "strict=%d autoincrement=%d\n", S(t->schema), t->name,
+		    S(t->comment), t->without_rowid, t->strict,
+		    t->autoincrement);
+		for (j = 0; j < t->ncolumns; j++) {
+			const struct schema_column	*c = t->columns[j];
+
+			strbuf_addf(sb, "  column %s %s notnull=%d default=%s "
+			    "identity=%c generated=%s stored=%d collation=%s "
+			    "comment=%s\n", c->name, c->type, c->notnull,
+			    S(c->default_sql), c->identity ? c->identity : '-',
+			    S(c->generated), c->generated_stored,
+			    S(c->collation), S(c->comment));
+		}
+		if (t->pk != NULL) {
+			strbuf_addf(sb, "  pk %s", S(t->pk->name));
+			schema_dump_strv(sb, "cols", &t->pk->columns);
+			strbuf_addf(sb, " deferrable=%d/%d\n",
+			    t->pk->deferrable, t->pk->initially_deferred);
+		}
+		for (j = 0; j < t->nuniques; j++) {
+			strbuf_addf(sb, "  unique %s", S(t->uniques[j]->name));
+			schema_dump_strv(sb, "cols", &t->uniques[j]->columns);
+			strbuf_addf(sb, " deferrable=%d/%d\n",
+			    t->uniques[j]->deferrable,
+			    t->uniques[j]->initially_deferred);
+		}
+		for (j = 0; j < t->nfks; j++) {
+			const struct schema_fk	*f = t->fks[j];
+
+			strbuf_addf(sb, "  fk %s", S(f->name));
+			schema_dump_strv(sb, "cols", &f->columns);
+			strbuf_addf(sb, " -> %s.%s", S(f->ref_schema),
+			    f->ref_table);
+			schema_dump_strv(sb, "refcols", &f->ref_columns);
+			strbuf_addf(sb, " delete=%s update=%s match=%s "
+			    "deferrable=%d/%d not_valid=%d\n", f->on_delete,
+			    f->on_update, f->match, f->deferrable,
+			    f->initially_deferred, f->not_valid);
+		}
+		for (j = 0; j < t->nchecks; j++)
+			strbuf_addf(sb, "  check %s %s not_valid=%d\n",
+			    S(t->checks[j]->name), t->checks[j]->expr,
+			    t->checks[j]->not_valid);
+		for (j = 0; j < t->nindexes; j++) {
+			const struct schema_index	*x = t->indexes[j];
+
+			strbuf_addf(sb, "  index %s unique=%d method=%s",
+			    x->name, x->unique, S(x->method));
+			schema_dump_strv(sb, "keys", &x->keys);
+			schema_dump_strv(sb, "include", &x->include);
+			strbuf_addf(sb, " where=%s sql=%s\n", S(x->where),
+			    S(x->sql));
+		}
+	}
+	for (i = 0; i < s->nenums; i++) {
+		strbuf_addf(sb, "enum %s.%s", S(s->enums[i]->schema),
+		    s->enums[i]->name);
+		schema_dump_strv(sb, "values", &s->enums[i]->values);
+		strbuf_addch(sb, '\n');
+	}
+	for (i = 0; i < s->nviews; i++)
+		strbuf_addf(sb, "view %s.%s materialized=%d %s\n",
+		    S(s->views[i]->schema), s->views[i]->name,
+		    s->views[i]->materialized, S(s->views[i]->definition));
+	for (i = 0; i < s->ntriggers; i++)
+		strbuf_addf(sb, "trigger %s on %s %s\n", s->triggers[i]->name,
+		    s->triggers[i]->table, S(s->triggers[i]->sql));
+}
+#undef S

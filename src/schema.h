@@ -174,6 +174,12 @@ struct schema_check	*schema_find_check(const struct schema_table *,
 			    const char *name);
 struct schema_fk	*schema_find_fk(const struct schema_table *,
 			    const char *name);
+/*
+ * Every field as text, one object a line (the CREATE TABLE text of a
+ * SQLite table left out): equal dumps are equal schemas.
+ */
+struct strbuf;
+void		 schema_dump(struct strbuf *, const struct schema *);
 /* Whether reflection takes a table: include/exclude globs, not ours. */
 int		 schema_filter_takes(const struct schema_filter *,
 		    const char *name);
