@@ -534,5 +534,6 @@ const struct dialect dialect_postgres = {
 	.invalid_indexes = pg_invalid_indexes,
 	.quote_ident = dialect_quote_ident_std,
 	.reflect = pg_reflect,
+	.render = pg_render,
 	.quote_literal = pg_quote_literal
 };

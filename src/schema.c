@@ -506,10 +506,18 @@ schema_dump_strv(struct strbuf *sb, const char *what, const struct strv *v)
 
 #define S(x) ((x) != NULL ? (x) : "-")
 
+static int
+schema_cmp_column(const void *a, const void *b)
+{
+	return strcmp((*(struct schema_column *const *)a)->name,
+	    (*(struct schema_column *const *)b)->name);
+}
+
 void
 schema_dump(struct strbuf *sb, const struct schema *s)
 {
-	size_t	 i, j;
+	struct schema_column	**cols = NULL;
+	size_t			  i, j;
 
 	for (i = 0; i < s->ntables; i++) {
 		const struct schema_table	*t = s->tables[i];
@@ -518,8 +526,14 @@ schema_dump(struct strbuf *sb, const struct schema *s)
 		    "strict=%d autoincrement=%d\n", S(t->schema), t->name,
 		    S(t->comment), t->without_rowid, t->strict,
 		    t->autoincrement);
+		/* in name order: where a column stands is not compared */
+		cols = xrealloc(cols, (t->ncolumns + 1) * sizeof *cols);
+		memcpy(cols, t->columns, t->ncolumns * sizeof *cols);
+		if (t->ncolumns > 1)
+			qsort(cols, t->ncolumns, sizeof *cols,
+			    schema_cmp_column);
 		for (j = 0; j < t->ncolumns; j++) {
-			const struct schema_column	*c = t->columns[j];
+			const struct schema_column	*c = cols[j];
 
 			strbuf_addf(sb, "  column %s %s notnull=%d default=%s "
 			    "identity=%c generated=%s stored=%d collation=%s "
@@ -582,5 +596,6 @@ schema_dump(struct strbuf *sb, const struct schema *s)
 	for (i = 0; i < s->ntriggers; i++)
 		strbuf_addf(sb, "trigger %s on %s %s\n", s->triggers[i]->name,
 		    s->triggers[i]->table, S(s->triggers[i]->sql));
+	xfree(cols);
 }
 #undef S

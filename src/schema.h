@@ -175,8 +175,9 @@ struct schema_check	*schema_find_check(const struct schema_table *,
 struct schema_fk	*schema_find_fk(const struct schema_table *,
 			    const char *name);
 /*
- * Every field as text, one object a line (the CREATE TABLE text of a
- * SQLite table left out): equal dumps are equal schemas.
+ * Every field as text, one object a line, for comparing: equal dumps are
+ * equal schemas. Left out, as the diff leaves them: where a column stands
+ * in its table, and the CREATE TABLE text of a SQLite table.
  */
 struct strbuf;
 void		 schema_dump(struct strbuf *, const struct schema *);

@@ -1,0 +1,576 @@
+/*
+ * PostgreSQL: a diff as SQL. Plain DDL, one statement per op (a few ops
+ * take two), names always quoted and qualified with their schema; a
+ * "-- WARNING:" line before what can lose data.
+ */
+#include <string.h>
+
+#include "dialect.h"
+
+static void
+pg_render_ident(struct strbuf *out, const char *name)
+{
+	dialect_quote_ident_std(out, name);
+}
+
+/* "schema"."name", or "name" when there is no schema. */
+static void
+pg_render_name(struct strbuf *out, const char *nspace, const char *name)
+{
+	if (nspace != NULL) {
+		pg_render_ident(out, nspace);
+		strbuf_addch(out, '.');
+	}
+	pg_render_ident(out, name);
+}
+
+static void
+pg_render_table(struct strbuf *out, const struct schema_table *t)
+{
+	pg_render_name(out, t->schema, t->name);
+}
+
+static void
+pg_render_list(struct strbuf *out, const struct strv *v)
+{
+	size_t	 i;
+
+	strbuf_addch(out, '(');
+	for (i = 0; i < v->n; i++) {
+		if (i > 0)
+			strbuf_addstr(out, ", ");
+		pg_render_ident(out, v->v[i]);
+	}
+	strbuf_addch(out, ')');
+}
+
+static void
+pg_render_alter(struct strbuf *out, const struct schema_table *t)
+{
+	strbuf_addstr(out, "ALTER TABLE ");
+	pg_render_table(out, t);
+	strbuf_addch(out, ' ');
+}
+
+/*
+ * A serial column: an integer whose default is nextval() of the sequence
+ * PostgreSQL would name for it. Rendered as serial, which makes that
+ * sequence; any other nextval() default needs its sequence first.
+ */
+static const char *
+pg_render_serial(const struct schema_table *t, const struct schema_column *c)
+{
+	struct strbuf	 want = STRBUF_INIT;
+	const char	*serial = NULL;
+
+	if (c->default_sql == NULL || c->identity != 0)
+		return NULL;
+	strbuf_addf(&want, "nextval('%s_%s_seq'::regclass)", t->name, c->name);
+	if (strcmp(c->default_sql, want.buf) == 0) {
+		if (strcmp(c->type, "integer") == 0)
+			serial = "serial";
+		else if (strcmp(c->type, "bigint") == 0)
+			serial = "bigserial";
+		else if (strcmp(c->type, "smallint") == 0)
+			serial = "smallserial";
+	}
+	strbuf_release(&want);
+	return serial;
+}
+
+static void
+pg_render_column(struct strbuf *out, const struct schema_table *t,
+    const struct schema_column *c)
+{
+	const char	*serial = pg_render_serial(t, c);
+
+	pg_render_ident(out, c->name);
+	strbuf_addf(out, " %s", serial != NULL ? serial : c->type);
+	if (c->collation != NULL)
+		strbuf_addf(out, " COLLATE %s", c->collation);
+	if (c->generated != NULL)
+		strbuf_addf(out, " GENERATED ALWAYS AS (%s) STORED",
+		    c->generated);
+	if (c->identity != 0)
+		strbuf_addf(out, " GENERATED %s AS IDENTITY",
+		    c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+	if (c->default_sql != NULL && serial == NULL && c->generated == NULL)
+		strbuf_addf(out, " DEFAULT %s", c->default_sql);
+	if (c->notnull)
+		strbuf_addstr(out, " NOT NULL");
+}
+
+static void
+pg_render_constraint_name(struct strbuf *out, const char *name)
+{
+	if (name != NULL) {
+		strbuf_addstr(out, "CONSTRAINT ");
+		pg_render_ident(out, name);
+		strbuf_addch(out, ' ');
+	}
+}
+
+static void
+pg_render_deferrable(struct strbuf *out, int deferrable, int deferred)
+{
+	if (deferrable)
+		strbuf_addf(out, " DEFERRABLE INITIALLY %s", deferred ?
+		    "DEFERRED" : "IMMEDIATE");
+}
+
+static void
+pg_render_key(struct strbuf *out, const char *what,
+    const struct schema_key *k)
+{
+	pg_render_constraint_name(out, k->name);
+	strbuf_addf(out, "%s ", what);
+	pg_render_list(out, &k->columns);
+	pg_render_deferrable(out, k->deferrable, k->initially_deferred);
+}
+
+static void
+pg_render_fk(struct strbuf *out, const struct schema_table *t,
+    const struct schema_fk *f)
+{
+	pg_render_constraint_name(out, f->name);
+	strbuf_addstr(out, "FOREIGN KEY ");
+	pg_render_list(out, &f->columns);
+	strbuf_addstr(out, " REFERENCES ");
+	pg_render_name(out, f->ref_schema != NULL ? f->ref_schema :
+	    t->schema, f->ref_table);
+	if (f->ref_columns.n > 0) {
+		strbuf_addch(out, ' ');
+		pg_render_list(out, &f->ref_columns);
+	}
+	if (f->match != NULL && strcmp(f->match, "SIMPLE") != 0)
+		strbuf_addf(out, " MATCH %s", f->match);
+	if (f->on_delete != NULL && strcmp(f->on_delete, "NO ACTION") != 0)
+		strbuf_addf(out, " ON DELETE %s", f->on_delete);
+	if (f->on_update != NULL && strcmp(f->on_update, "NO ACTION") != 0)
+		strbuf_addf(out, " ON UPDATE %s", f->on_update);
+	pg_render_deferrable(out, f->deferrable, f->initially_deferred);
+	if (f->not_valid)
+		strbuf_addstr(out, " NOT VALID");
+}
+
+static void
+pg_render_check(struct strbuf *out, const struct schema_check *c)
+{
+	pg_render_constraint_name(out, c->name);
+	strbuf_addf(out, "CHECK (%s)", c->expr);
+	if (c->not_valid)
+		strbuf_addstr(out, " NOT VALID");
+}
+
+/* Whether the diff adds fk by itself (a foreign key of a cycle). */
+static int
+pg_render_fk_later(const struct diff *d, const struct schema_fk *fk)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->v[i].kind == OP_ADD_FK && d->v[i].new == fk)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+pg_render_create_table(struct strbuf *out, const struct diff *d,
+    const struct schema_table *t)
+{
+	size_t	 i;
+	int	 n = 0;
+
+	strbuf_addstr(out, "CREATE TABLE ");
+	pg_render_table(out, t);
+	strbuf_addstr(out, " (");
+#define PG_ITEM() strbuf_addstr(out, n++ ? ",\n    " : "\n    ")
+	for (i = 0; i < t->ncolumns; i++) {
+		PG_ITEM();
+		pg_render_column(out, t, t->columns[i]);
+	}
+	if (t->pk != NULL) {
+		PG_ITEM();
+		pg_render_key(out, "PRIMARY KEY", t->pk);
+	}
+	for (i = 0; i < t->nuniques; i++) {
+		PG_ITEM();
+		pg_render_key(out, "UNIQUE", t->uniques[i]);
+	}
+	for (i = 0; i < t->nchecks; i++) {
+		PG_ITEM();
+		pg_render_check(out, t->checks[i]);
+	}
+	for (i = 0; i < t->nfks; i++) {
+		if (pg_render_fk_later(d, t->fks[i]))
+			continue;
+		PG_ITEM();
+		pg_render_fk(out, t, t->fks[i]);
+	}
+#undef PG_ITEM
+	strbuf_addstr(out, "\n);\n");
+}
+
+static void
+pg_render_literal_or_null(struct strbuf *out, const char *text)
+{
+	if (text == NULL)
+		strbuf_addstr(out, "NULL");
+	else
+		dialect_quote_literal_std(out, text);
+}
+
+static void
+pg_render_enum_values(struct strbuf *out, const struct strv *v)
+{
+	size_t	 i;
+
+	strbuf_addch(out, '(');
+	for (i = 0; i < v->n; i++) {
+		if (i > 0)
+			strbuf_addstr(out, ", ");
+		dialect_quote_literal_std(out, v->v[i]);
+	}
+	strbuf_addch(out, ')');
+}
+
+/*
+ * A type whose values were removed or reordered: a new type under the
+ * name, each column that uses it converted through text, the old type
+ * dropped. Rows holding a removed value make the conversion fail, which
+ * is what should happen.
+ */
+static void
+pg_render_recreate_enum(struct strbuf *out, const struct schema *to,
+    const struct schema_enum *old, const struct schema_enum *new)
+{
+	struct strbuf	 tmp = STRBUF_INIT;
+	size_t		 i, j;
+
+	strbuf_addf(&tmp, "%s__migrate_old", old->name);
+	strbuf_addstr(out, "ALTER TYPE ");
+	pg_render_name(out, old->schema, old->name);
+	strbuf_addstr(out, " RENAME TO ");
+	pg_render_ident(out, tmp.buf);
+	strbuf_addstr(out, ";\nCREATE TYPE ");
+	pg_render_name(out, new->schema, new->name);
+	strbuf_addstr(out, " AS ENUM ");
+	pg_render_enum_values(out, &new->values);
+	strbuf_addstr(out, ";\n");
+	for (i = 0; i < to->ntables; i++) {
+		const struct schema_table	*t = to->tables[i];
+
+		for (j = 0; j < t->ncolumns; j++) {
+			const struct schema_column	*c = t->columns[j];
+
+			if (strcmp(c->type, new->name) != 0)
+				continue;
+			if (c->default_sql != NULL) {
+				pg_render_alter(out, t);
+				strbuf_addstr(out, "ALTER COLUMN ");
+				pg_render_ident(out, c->name);
+				strbuf_addstr(out, " DROP DEFAULT;\n");
+			}
+			pg_render_alter(out, t);
+			strbuf_addstr(out, "ALTER COLUMN ");
+			pg_render_ident(out, c->name);
+			strbuf_addstr(out, " TYPE ");
+			pg_render_name(out, new->schema, new->name);
+			strbuf_addstr(out, " USING ");
+			pg_render_ident(out, c->name);
+			strbuf_addstr(out, "::text::");
+			pg_render_name(out, new->schema, new->name);
+			strbuf_addstr(out, ";\n");
+			if (c->default_sql != NULL) {
+				pg_render_alter(out, t);
+				strbuf_addstr(out, "ALTER COLUMN ");
+				pg_render_ident(out, c->name);
+				strbuf_addf(out, " SET DEFAULT %s;\n",
+				    c->default_sql);
+			}
+		}
+	}
+	strbuf_addstr(out, "DROP TYPE ");
+	pg_render_name(out, old->schema, tmp.buf);
+	strbuf_addstr(out, ";\n");
+	strbuf_release(&tmp);
+}
+
+static void
+pg_render_alter_column(struct strbuf *out, const struct op *op)
+{
+	const struct schema_table	*t = op->table;
+	const struct schema_column	*o = op->old, *c = op->new;
+
+#define PG_ALTER() do {							\
+	pg_render_alter(out, t);					\
+	strbuf_addstr(out, "ALTER COLUMN ");				\
+	pg_render_ident(out, c->name);					\
+} while (0)
+	if (op->change & OP_CHANGE_GENERATED) {
+		/* PostgreSQL cannot change an expression: the column again */
+		pg_render_alter(out, t);
+		strbuf_addstr(out, "DROP COLUMN ");
+		pg_render_ident(out, c->name);
+		strbuf_addstr(out, ";\n");
+		pg_render_alter(out, t);
+		strbuf_addstr(out, "ADD COLUMN ");
+		pg_render_column(out, t, c);
+		strbuf_addstr(out, ";\n");
+		return;
+	}
+	if ((op->change & OP_CHANGE_DEFAULT) && o->default_sql != NULL) {
+		/* before a type change, which the old default may not fit */
+		PG_ALTER();
+		strbuf_addstr(out, " DROP DEFAULT;\n");
+	}
+	if (op->change & (OP_CHANGE_TYPE | OP_CHANGE_COLLATION)) {
+		PG_ALTER();
+		strbuf_addf(out, " TYPE %s", c->type);
+		if (c->collation != NULL)
+			strbuf_addf(out, " COLLATE %s", c->collation);
+		strbuf_addstr(out, " USING ");
+		pg_render_ident(out, c->name);
+		strbuf_addf(out, "::%s;\n", c->type);
+	}
+	if (op->change & OP_CHANGE_IDENTITY) {
+		PG_ALTER();
+		if (c->identity == 0)
+			strbuf_addstr(out, " DROP IDENTITY;\n");
+		else if (o->identity == 0)
+			strbuf_addf(out, " ADD GENERATED %s AS IDENTITY;\n",
+			    c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+		else
+			strbuf_addf(out, " SET GENERATED %s;\n",
+			    c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+	}
+	if ((op->change & OP_CHANGE_DEFAULT) && c->default_sql != NULL) {
+		PG_ALTER();
+		strbuf_addf(out, " SET DEFAULT %s;\n", c->default_sql);
+	}
+	if (op->change & OP_CHANGE_NULL) {
+		PG_ALTER();
+		strbuf_addf(out, " %s NOT NULL;\n", c->notnull ? "SET" :
+		    "DROP");
+	}
+#undef PG_ALTER
+}
+
+/* The SELECT of a view, without the ';' pg_get_viewdef ends it with. */
+static void
+pg_render_view_body(struct strbuf *out, const char *def)
+{
+	size_t	 len = strlen(def);
+
+	while (len > 0 && (def[len - 1] == ';' || def[len - 1] == ' ' ||
+	    def[len - 1] == '\n'))
+		len--;
+	while (len > 0 && (*def == ' ' || *def == '\n')) {
+		def++;
+		len--;
+	}
+	strbuf_add(out, def, len);
+}
+
+static void
+pg_render_warning(struct strbuf *out, const struct op *op)
+{
+	const struct schema_column	*c = op->kind == OP_DROP_COLUMN ?
+	    op->old : op->new;
+
+	strbuf_addf(out, "-- WARNING: %s %s", diff_op_name(op->kind),
+	    op->table != NULL ? op->table->name : "");
+	if (op->kind == OP_DROP_COLUMN || op->kind == OP_ALTER_COLUMN)
+		strbuf_addf(out, ".%s", c->name);
+	strbuf_addf(out, ": %s\n", op->warning);
+}
+
+static int
+pg_render_op(struct strbuf *out, const struct diff *d, const struct op *op,
+    const struct schema *to, struct err *err)
+{
+	const struct schema_table	*t = op->table;
+
+	if (op->warning != NULL)
+		pg_render_warning(out, op);
+	switch (op->kind) {
+	case OP_DROP_VIEW: {
+		const struct schema_view	*v = op->old;
+
+		strbuf_addf(out, "DROP %sVIEW ", v->materialized ?
+		    "MATERIALIZED " : "");
+		pg_render_name(out, v->schema, v->name);
+		strbuf_addstr(out, ";\n");
+		break;
+	}
+	case OP_CREATE_VIEW: {
+		const struct schema_view	*v = op->new;
+
+		strbuf_addf(out, "CREATE %sVIEW ", v->materialized ?
+		    "MATERIALIZED " : "");
+		pg_render_name(out, v->schema, v->name);
+		strbuf_addstr(out, " AS\n");
+		pg_render_view_body(out, v->definition);
+		strbuf_addstr(out, ";\n");
+		break;
+	}
+	case OP_DROP_FK:
+	case OP_DROP_UNIQUE:
+	case OP_DROP_CHECK:
+	case OP_DROP_PK: {
+		const char	*name = op->kind == OP_DROP_FK ?
+		    ((const struct schema_fk *)op->old)->name :
+		    op->kind == OP_DROP_CHECK ?
+		    ((const struct schema_check *)op->old)->name :
+		    ((const struct schema_key *)op->old)->name;
+
+		if (name == NULL)
+			return err_set(err, MG_ERROR, "cannot drop an unnamed "
+			    "%s of %s", diff_op_name(op->kind) + 5, t->name);
+		pg_render_alter(out, t);
+		strbuf_addstr(out, "DROP CONSTRAINT ");
+		pg_render_ident(out, name);
+		strbuf_addstr(out, ";\n");
+		break;
+	}
+	case OP_CREATE_ENUM: {
+		const struct schema_enum	*e = op->new;
+
+		strbuf_addstr(out, "CREATE TYPE ");
+		pg_render_name(out, e->schema, e->name);
+		strbuf_addstr(out, " AS ENUM ");
+		pg_render_enum_values(out, &e->values);
+		strbuf_addstr(out, ";\n");
+		break;
+	}
+	case OP_ADD_ENUM_VALUE: {
+		const struct schema_enum	*e = op->new;
+		const struct schema_enum	*o = op->old;
+
+		strbuf_addstr(out, "ALTER TYPE ");
+		pg_render_name(out, e->schema, e->name);
+		strbuf_addstr(out, " ADD VALUE ");
+		dialect_quote_literal_std(out, op->value);
+		if (op->after != NULL) {
+			strbuf_addstr(out, " AFTER ");
+			dialect_quote_literal_std(out, op->after);
+		} else if (o->values.n > 0) {
+			strbuf_addstr(out, " BEFORE ");
+			dialect_quote_literal_std(out, o->values.v[0]);
+		}
+		strbuf_addstr(out, ";\n");
+		break;
+	}
+	case OP_RECREATE_ENUM:
+		pg_render_recreate_enum(out, to, op->old, op->new);
+		break;
+	case OP_DROP_ENUM: {
+		const struct schema_enum	*e = op->old;
+
+		strbuf_addstr(out, "DROP TYPE ");
+		pg_render_name(out, e->schema, e->name);
+		strbuf_addstr(out, ";\n");
+		break;
+	}
+	case OP_CREATE_TABLE:
+		pg_render_create_table(out, d, t);
+		break;
+	case OP_DROP_TABLE:
+		strbuf_addstr(out, "DROP TABLE ");
+		pg_render_table(out, t);
+		strbuf_addstr(out, ";\n");
+		break;
+	case OP_RENAME_TABLE:
+	case OP_RENAME_COLUMN:
+		return err_set(err, MG_ERROR, "%s is not rendered yet",
+		    diff_op_name(op->kind));
+	case OP_DROP_INDEX: {
+		const struct schema_index	*x = op->old;
+
+		strbuf_addstr(out, "DROP INDEX ");
+		pg_render_name(out, t->schema, x->name);
+		strbuf_addstr(out, ";\n");
+		break;
+	}
+	case OP_CREATE_INDEX: {
+		const struct schema_index	*x = op->new;
+
+		strbuf_addf(out, "%s;\n", x->sql);
+		break;
+	}
+	case OP_ADD_COLUMN:
+		pg_render_alter(out, t);
+		strbuf_addstr(out, "ADD COLUMN ");
+		pg_render_column(out, t, op->new);
+		strbuf_addstr(out, ";\n");
+		break;
+	case OP_DROP_COLUMN:
+		pg_render_alter(out, t);
+		strbuf_addstr(out, "DROP COLUMN ");
+		pg_render_ident(out,
+		    ((const struct schema_column *)op->old)->name);
+		strbuf_addstr(out, ";\n");
+		break;
+	case OP_ALTER_COLUMN:
+		pg_render_alter_column(out, op);
+		break;
+	case OP_ADD_PK:
+		pg_render_alter(out, t);
+		strbuf_addstr(out, "ADD ");
+		pg_render_key(out, "PRIMARY KEY", op->new);
+		strbuf_addstr(out, ";\n");
+		break;
+	case OP_ADD_UNIQUE:
+		pg_render_alter(out, t);
+		strbuf_addstr(out, "ADD ");
+		pg_render_key(out, "UNIQUE", op->new);
+		strbuf_addstr(out, ";\n");
+		break;
+	case OP_ADD_CHECK:
+		pg_render_alter(out, t);
+		strbuf_addstr(out, "ADD ");
+		pg_render_check(out, op->new);
+		strbuf_addstr(out, ";\n");
+		break;
+	case OP_ADD_FK:
+		pg_render_alter(out, t);
+		strbuf_addstr(out, "ADD ");
+		pg_render_fk(out, t, op->new);
+		strbuf_addstr(out, ";\n");
+		break;
+	case OP_COMMENT_TABLE:
+		strbuf_addstr(out, "COMMENT ON TABLE ");
+		pg_render_table(out, t);
+		strbuf_addstr(out, " IS ");
+		pg_render_literal_or_null(out, t->comment);
+		strbuf_addstr(out, ";\n");
+		break;
+	case OP_COMMENT_COLUMN: {
+		const struct schema_column	*c = op->new;
+
+		strbuf_addstr(out, "COMMENT ON COLUMN ");
+		pg_render_table(out, t);
+		strbuf_addch(out, '.');
+		pg_render_ident(out, c->name);
+		strbuf_addstr(out, " IS ");
+		pg_render_literal_or_null(out, c->comment);
+		strbuf_addstr(out, ";\n");
+		break;
+	}
+	}
+	return 0;
+}
+
+int
+pg_render(struct strbuf *out, const struct diff *d,
+    const struct schema *from, const struct schema *to, struct err *err)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	(void)from;
+	for (i = 0; i < d->n && rc == 0; i++)
+		rc = pg_render_op(out, d, &d->v[i], to, err);
+	return rc;
+}
