@@ -69,6 +69,7 @@ LIB_OBJS += src/cmd-show.o
 LIB_OBJS += src/cmd-branches.o
 LIB_OBJS += src/cmd-heads.o
 LIB_OBJS += src/cmd-current.o
+LIB_OBJS += src/cmd-diff.o
 
 UNIT_TESTS += test-cmd
 UNIT_TESTS += test-config

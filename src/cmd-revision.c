@@ -28,13 +28,18 @@ static const struct cmd_opt cmd_revision_opts[] = {
 	    "on (repeat or separate by commas)" },
 	{ "rev-id", 0, "id", "use this id instead of a random one" },
 	{ "version-path", 0, "dir", "write into this version location" },
+	{ "autogenerate", 0, NULL, "write the SQL that makes the database "
+	    "equal to the model (and back)" },
+	{ "allow-empty", 0, NULL, "with --autogenerate, write a revision even "
+	    "when nothing differs" },
 	{ NULL, 0, NULL, NULL }
 };
 
 const struct cmd_entry cmd_revision_entry = {
 	.name = "revision",
-	.usage = "-m message [--head rev] [--splice] [--branch-label label] "
-	    "[--depends-on rev] [--rev-id id] [--version-path dir]",
+	.usage = "-m message [--autogenerate [--allow-empty]] [--head rev] "
+	    "[--splice] [--branch-label label] [--depends-on rev] [--rev-id id] "
+	    "[--version-path dir]",
 	.summary = "Create a new revision script.",
 	.opts = cmd_revision_opts,
 	.nargs_min = 0,
@@ -408,13 +413,15 @@ cmd_revision_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 {
 	struct graph		*g = NULL;
 	struct revision_new	 rn;
-	struct strbuf		 deps = STRBUF_INIT;
+	struct cmd_compare	 cmp;
+	struct strbuf		 deps = STRBUF_INIT, down = STRBUF_INIT;
 	struct target		 t;
 	size_t			 i;
 	int			 rc;
 
 	memset(&rn, 0, sizeof rn);
 	memset(&t, 0, sizeof t);
+	memset(&cmp, 0, sizeof cmp);
 	rn.message = args_get(args, "message");
 	rn.rev_id = args_get(args, "rev-id");
 	rn.labels = args_get(args, "branch-label");
@@ -458,10 +465,33 @@ cmd_revision_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		}
 	}
 	rn.depends = deps.len > 0 ? deps.buf : NULL;
+	if (args_has(args, "autogenerate")) {
+		if ((rc = cmd_compare(&cmp, ctx, err)) != 0)
+			goto done;
+		if (cmp.nops == 0 && !args_has(args, "allow-empty")) {
+			if (!ctx->quiet)
+				fprintf(ctx->log, "No changes detected\n");
+			goto done;
+		}
+		strbuf_rtrim(&cmp.upgrade);
+		strbuf_rtrim(&cmp.downgrade);
+		if (cmp.nwarnings > 0)
+			strbuf_addstr(&down, "-- The upgrade drops data: what "
+			    "it dropped does not come back.\n");
+		strbuf_add(&down, cmp.downgrade.buf, cmp.downgrade.len);
+		rn.upgrades = cmp.upgrade.buf;
+		rn.downgrades = down.buf;
+	} else if (args_has(args, "allow-empty")) {
+		rc = err_set(err, MG_EUSAGE, "--allow-empty goes with "
+		    "--autogenerate");
+		goto done;
+	}
 	rc = cmd_revision_write(ctx, g, &rn, err);
 done:
+	cmd_compare_release(&cmp);
 	revset_release(&rn.parents);
 	strbuf_release(&deps);
+	strbuf_release(&down);
 	graph_free(g);
 	return rc;
 }

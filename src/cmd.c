@@ -10,6 +10,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_branches_entry,
 	&cmd_config_entry,
 	&cmd_current_entry,
+	&cmd_diff_entry,
 	&cmd_downgrade_entry,
 	&cmd_edit_entry,
 	&cmd_exec_entry,

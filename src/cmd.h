@@ -65,6 +65,7 @@ struct cmd_entry {
 extern const struct cmd_entry cmd_branches_entry;
 extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_current_entry;
+extern const struct cmd_entry cmd_diff_entry;
 extern const struct cmd_entry cmd_downgrade_entry;
 extern const struct cmd_entry cmd_edit_entry;
 extern const struct cmd_entry cmd_exec_entry;
@@ -152,6 +153,25 @@ struct revision_new {
 /* Render the template and write the script, never half a file. */
 int		 cmd_revision_write(struct cmd_ctx *, const struct graph *,
 		    const struct revision_new *, struct err *);
+
+/* cmd-diff.c */
+/* The database against the model: both schemas, the SQL both ways. */
+struct cmd_compare {
+	struct schema	*db;
+	struct schema	*model;
+	size_t		 nops;		/* of the upgrade; 0: equal */
+	size_t		 nwarnings;	/* upgrade ops that lose data */
+	struct strbuf	 upgrade;	/* SQL: database -> model */
+	struct strbuf	 downgrade;	/* SQL: model -> database */
+};
+/*
+ * Connect, reflect the database, load the model into scratch, diff and
+ * render both ways; print a WARNING line on ctx->log for each op of the
+ * upgrade that can lose data. Release with cmd_compare_release.
+ */
+int		 cmd_compare(struct cmd_compare *, struct cmd_ctx *,
+		    struct err *);
+void		 cmd_compare_release(struct cmd_compare *);
 
 /* cmd-help.c */
 /* Print the global usage and the list of commands. */

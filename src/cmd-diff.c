@@ -1,0 +1,129 @@
+/*
+ * migrate diff: the SQL that would make the database equal to the model
+ * (what revision --autogenerate writes as the upgrade), on stdout, with no
+ * revision written and nothing changed. Also the shared compare step of
+ * autogenerate: reflect the database, load the model into scratch,
+ * diff and render both ways.
+ */
+#include <string.h>
+
+#include "cmd.h"
+#include "dialect.h"
+#include "model.h"
+
+static int	cmd_diff_exec(struct cmd_ctx *, struct args *, struct err *);
+
+const struct cmd_entry cmd_diff_entry = {
+	.name = "diff",
+	.usage = "",
+	.summary = "Print the SQL that makes the database equal to the model.",
+	.opts = NULL,
+	.nargs_min = 0,
+	.nargs_max = 0,
+	.flags = CMD_NEEDS_CONFIG,
+	.exec = cmd_diff_exec
+};
+
+/* A migrate.ini list ("a, b c") as a strv. */
+static void
+cmd_diff_list(struct strv *out, const struct config *cfg, const char *key)
+{
+	const char	*v = config_get(cfg, key), *p;
+	size_t		 len;
+
+	memset(out, 0, sizeof *out);
+	for (p = v; p != NULL && *p != '\0'; p += len) {
+		p += strspn(p, ", \t\n");
+		if ((len = strcspn(p, ", \t\n")) > 0)
+			strv_pushn(out, p, len);
+	}
+}
+
+void
+cmd_compare_release(struct cmd_compare *cmp)
+{
+	schema_free(cmp->db);
+	schema_free(cmp->model);
+	strbuf_release(&cmp->upgrade);
+	strbuf_release(&cmp->downgrade);
+	memset(cmp, 0, sizeof *cmp);
+}
+
+int
+cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx, struct err *err)
+{
+	struct schema_filter	 f;
+	struct strv		 include, exclude, schemas;
+	struct diff		 up = DIFF_INIT, down = DIFF_INIT;
+	const struct dialect	*d;
+	size_t			 i;
+	int			 rc;
+
+	memset(cmp, 0, sizeof *cmp);
+	strbuf_init(&cmp->upgrade, 0);
+	strbuf_init(&cmp->downgrade, 0);
+	cmd_diff_list(&include, ctx->config, "include_tables");
+	cmd_diff_list(&exclude, ctx->config, "exclude_tables");
+	cmd_diff_list(&schemas, ctx->config, "schemas");
+	memset(&f, 0, sizeof f);
+	f.include = &include;
+	f.exclude = &exclude;
+	f.schemas = schemas.n > 0 ? &schemas : NULL;
+	f.version_table = config_get(ctx->config, "version_table");
+	f.history_table = config_get(ctx->config, "history_table");
+	if ((rc = cmd_connect(ctx, err)) != 0)
+		goto done;
+	d = ctx->conn->dialect;
+	if (d->reflect == NULL || d->render == NULL) {
+		rc = err_set(err, MG_ERROR, "comparing with the model is not "
+		    "available on %s yet", d->name);
+		goto done;
+	}
+	if ((rc = d->reflect(&cmp->db, ctx->conn, &f, err)) != 0 ||
+	    (rc = model_load(&cmp->model, ctx->config, d, ctx->conn, &f,
+	    err)) != 0)
+		goto done;
+	diff_schemas(&up, cmp->db, cmp->model);
+	diff_schemas(&down, cmp->model, cmp->db);
+	cmp->nops = up.n;
+	if ((rc = d->render(&cmp->upgrade, &up, cmp->db, cmp->model,
+	    err)) != 0 ||
+	    (rc = d->render(&cmp->downgrade, &down, cmp->model, cmp->db,
+	    err)) != 0)
+		goto done;
+	/* what the upgrade destroys, said where the user looks */
+	for (i = 0; i < up.n; i++) {
+		if (up.v[i].warning == NULL)
+			continue;
+		cmp->nwarnings++;
+		if (!ctx->quiet)
+			fprintf(ctx->log, "WARNING: %s %s: %s\n",
+			    diff_op_name(up.v[i].kind), up.v[i].table != NULL ?
+			    up.v[i].table->name : "", up.v[i].warning);
+	}
+done:
+	if (rc != 0)
+		cmd_compare_release(cmp);
+	diff_release(&up);
+	diff_release(&down);
+	strv_release(&include);
+	strv_release(&exclude);
+	strv_release(&schemas);
+	return rc;
+}
+
+static int
+cmd_diff_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
+{
+	struct cmd_compare	 cmp;
+	int			 rc;
+
+	(void)args;
+	if ((rc = cmd_compare(&cmp, ctx, err)) != 0)
+		return rc;
+	if (cmp.nops == 0 && !ctx->quiet)
+		fprintf(ctx->log, "No changes detected\n");
+	fputs(cmp.upgrade.buf, ctx->out);
+	cmd_compare_release(&cmp);
+	return 0;
+}
