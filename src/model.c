@@ -228,11 +228,15 @@ done:
 /*
  * PostgreSQL: a schema of its own in a transaction that is rolled back
  * whatever happens; search_path names it alone, so what the model
- * creates goes there and the catalog prints its names unqualified.
+ * creates goes there and the catalog prints its names unqualified. A
+ * model that names its schema (public.users) cannot go there: such a
+ * model needs dev_url, an empty database where it is loaded as it is
+ * (own), in a transaction rolled back as well.
  */
 static int
 model_load_pg(struct schema **out, const struct strv *files,
-    struct conn *conn, const struct schema_filter *f, struct err *err)
+    struct conn *conn, int own, const struct schema_filter *f,
+    struct err *err)
 {
 	struct schema_filter	 sf;
 	struct strv		 only = { NULL, 0 };
@@ -244,12 +248,18 @@ model_load_pg(struct schema **out, const struct strv *files,
 	*out = NULL;
 	target = f != NULL && f->schemas != NULL && f->schemas->n > 0 ?
 	    f->schemas->v[0] : "public";
-	strbuf_addf(&name, "migrate_scratch_%ld", (long)getpid());
-	strv_push(&only, name.buf);
 	sf = f != NULL ? *f : (struct schema_filter){ 0 };
-	sf.schemas = &only;
 	if ((rc = dialect_begin(conn, err)) != 0)
 		goto done;
+	if (own) {
+		/* dev_url: an empty database of its own, used as it is */
+		if ((rc = model_run(conn, files, err)) == 0)
+			rc = conn->dialect->reflect(out, conn, &sf, err);
+		goto done;
+	}
+	strbuf_addf(&name, "migrate_scratch_%ld", (long)getpid());
+	strv_push(&only, name.buf);
+	sf.schemas = &only;
 	strbuf_addstr(&sql, "CREATE SCHEMA ");
 	conn->dialect->quote_ident(&sql, name.buf);
 	strbuf_addstr(&sql, "; SET LOCAL search_path TO ");
@@ -298,7 +308,7 @@ model_load(struct schema **out, const struct config *cfg,
 	}
 	if (live == NULL)
 		BUG("model_load on PostgreSQL without a connection");
-	rc = model_load_pg(out, &files, live, f, err);
+	rc = model_load_pg(out, &files, live, devconn != NULL, f, err);
 done:
 	if (rc != 0) {
 		schema_free(*out);
