@@ -450,5 +450,6 @@ const struct dialect dialect_sqlite = {
 	.begin_sql = "BEGIN IMMEDIATE",
 	.quote_ident = dialect_quote_ident_std,
 	.reflect = sqlite_reflect,
+	.render = sqlite_render,
 	.quote_literal = dialect_quote_literal_std
 };
