@@ -436,6 +436,45 @@ sqlite_set_timeouts(struct conn *conn, long lock_ms, long statement_ms,
 	return 0;
 }
 
+static int
+sqlite_foreign_keys(struct conn *conn, int on, int *was, struct err *err)
+{
+	struct rows	*r = NULL;
+	int		 rc;
+
+	if (was != NULL) {
+		if ((rc = sqlite_query(&r, conn, "PRAGMA foreign_keys", NULL, 0,
+		    err)) != 0)
+			return rc;
+		*was = r->nrows == 1 && rows_get(r, 0, 0) != NULL &&
+		    strcmp(rows_get(r, 0, 0), "1") == 0;
+		rows_free(r);
+	}
+	return sqlite_exec(conn, on ? "PRAGMA foreign_keys = ON" :
+	    "PRAGMA foreign_keys = OFF", err);
+}
+
+/* After a rebuild: rows whose foreign keys point at nothing. */
+static int
+sqlite_foreign_key_check(struct conn *conn, struct err *err)
+{
+	struct rows	*r = NULL;
+	int		 rc;
+
+	if ((rc = sqlite_query(&r, conn, "PRAGMA foreign_key_check", NULL, 0,
+	    err)) != 0)
+		return rc;
+	if (r->nrows > 0)
+		rc = err_set(err, MG_EDB, "%zu row%s break%s a foreign key: "
+		    "the first, rowid %s of table '%s', points at nothing in "
+		    "'%s' (PRAGMA foreign_key_check)", r->nrows,
+		    r->nrows == 1 ? "" : "s", r->nrows == 1 ? "s" : "",
+		    rows_get(r, 0, 1) != NULL ? rows_get(r, 0, 1) : "NULL",
+		    rows_get(r, 0, 0), rows_get(r, 0, 2));
+	rows_free(r);
+	return rc;
+}
+
 const struct dialect dialect_sqlite = {
 	.name = "sqlite",
 	.flavor = SQL_SQLITE,
@@ -450,6 +489,8 @@ const struct dialect dialect_sqlite = {
 	.begin_sql = "BEGIN IMMEDIATE",
 	.quote_ident = dialect_quote_ident_std,
 	.reflect = sqlite_reflect,
+	.foreign_keys = sqlite_foreign_keys,
+	.foreign_key_check = sqlite_foreign_key_check,
 	.render = sqlite_render,
 	.quote_literal = dialect_quote_literal_std
 };

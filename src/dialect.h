@@ -110,6 +110,14 @@ struct dialect {
 	int	(*render)(struct strbuf *out, const struct diff *,
 		    const struct schema *from, const struct schema *to,
 		    struct err *);
+	/*
+	 * SQLite: switch foreign key enforcement (outside a transaction,
+	 * where the switch takes effect), *was its state before when not
+	 * NULL; and fail with the violations PRAGMA foreign_key_check finds.
+	 * NULL where a script never needs it (PostgreSQL).
+	 */
+	int	(*foreign_keys)(struct conn *, int on, int *was, struct err *);
+	int	(*foreign_key_check)(struct conn *, struct err *);
 };
 
 extern const struct dialect dialect_sqlite;

@@ -556,6 +556,33 @@ done:
 	return n;
 }
 
+/*
+ * Whether a step's part says it must run with foreign key enforcement off
+ * (a SQLite table rebuild: with it on, dropping the old table would
+ * cascade into the rows that point at it).
+ */
+#define VERSION_FK_OFF	"-- migrate:foreign-keys-off"
+
+static int
+version_fk_off(const struct version *v, const struct step *s)
+{
+	const struct script		*sc = s->rev->script;
+	const struct script_part	*part = s->upgrade ? &sc->up :
+	    &sc->down_part;
+
+	const char			*p = sc->text + part->off;
+	const char			*end = p + part->len;
+	size_t				 n = strlen(VERSION_FK_OFF);
+
+	if (v->dialect->foreign_keys == NULL)
+		return 0;
+	for (; p + n <= end; p++) {
+		if (*p == '-' && strncmp(p, VERSION_FK_OFF, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* One step online: statements, version rows and history row. */
 static int
 version_run_step(struct version *v, const struct step *s, struct err *err)
@@ -571,6 +598,7 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	char				 sum[65], done_sum[65];
 	size_t				 skip = 0, nrun = 0;
 	int				 rc, attempt, depth, txn, noted = 0;
+	int				 fkoff = 0, fkwas = 0;
 
 	txn = sc->transactional;
 	depth = v->conn->txn_depth;
@@ -597,6 +625,12 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	if (skip > 0 && !v->quiet)
 		fprintf(v->log, "Resuming %s %s after statement %zu of %zu\n",
 		    h.direction, s->rev->id, skip, stmts.n);
+	/* outside the transaction, where the switch takes effect */
+	if ((fkoff = version_fk_off(v, s)) &&
+	    (rc = v->dialect->foreign_keys(v->conn, 0, &fkwas, err)) != 0) {
+		fkoff = 0;
+		goto done;
+	}
 	version_now(h.started, &t0);
 	for (attempt = 0;; attempt++) {
 		rc = txn ? dialect_begin(v->conn, err) : 0;
@@ -655,6 +689,11 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	h.duration_ms = (long)version_ms_since(&t0);
 	if ((rc = version_history_insert(v, &h, err)) != 0)
 		goto done;
+	if (fkoff && v->dialect->foreign_key_check != NULL &&
+	    (rc = v->dialect->foreign_key_check(v->conn, err)) != 0) {
+		err_set_path(err, sc->path, 0);
+		goto done;
+	}
 	if ((rc = dialect_commit(v->conn, err)) != 0)
 		goto done;
 	if (!v->quiet)
@@ -663,6 +702,12 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 done:
 	if (rc != 0)
 		version_rollback(v, depth);
+	if (fkoff) {
+		struct err	 ferr = ERR_INIT;
+
+		v->dialect->foreign_keys(v->conn, fkwas, NULL, &ferr);
+		err_release(&ferr);
+	}
 	rows_free(invalid);
 	sqlsplit_release(&stmts);
 	strbuf_release(&sql);
@@ -685,6 +730,14 @@ version_check_steps(const struct version *v, const struct plan *p,
 			    "'Transactional: no', which cannot run inside the "
 			    "single transaction of transaction_per_migration "
 			    "= false", s->rev->id);
+			err_set_path(err, s->rev->script->path, 0);
+			return MG_ECONFIG;
+		}
+		if (!v->per_migration && version_fk_off(v, s)) {
+			err_set(err, MG_ECONFIG, "revision %s rebuilds tables "
+			    "with foreign keys off, which cannot be switched "
+			    "inside the single transaction of "
+			    "transaction_per_migration = false", s->rev->id);
 			err_set_path(err, s->rev->script->path, 0);
 			return MG_ECONFIG;
 		}
@@ -759,6 +812,8 @@ version_run_sql(struct version *v, FILE *out, const struct plan *p,
 		strbuf_reset(&label);
 		version_step_label(&label, s);
 		strbuf_addf(&sb, "-- %s\n", label.buf);
+		if (version_fk_off(v, s))
+			strbuf_addstr(&sb, "PRAGMA foreign_keys = OFF;\n");
 		if (sc->transactional && v->per_migration)
 			strbuf_addstr(&sb, "BEGIN;\n\n");
 		for (j = 0; j < stmts.n; j++)
@@ -773,6 +828,8 @@ version_run_sql(struct version *v, FILE *out, const struct plan *p,
 		version_history_sql(&sb, v, &h);
 		if (sc->transactional && v->per_migration)
 			strbuf_addstr(&sb, "\nCOMMIT;\n");
+		if (version_fk_off(v, s))
+			strbuf_addstr(&sb, "PRAGMA foreign_keys = ON;\n");
 		strbuf_addch(&sb, '\n');
 		sqlsplit_release(&stmts);
 	}

@@ -1,7 +1,8 @@
 #!/bin/sh
-# revision --autogenerate and diff on PostgreSQL (issue 4, in progress):
-# from an empty database to the model and back, judged by pg_dump of the
-# migrated database against a database built from the model by psql.
+# revision --autogenerate and diff (issue 4, in progress): from an empty
+# database to the model and back, judged by the database itself: pg_dump
+# of the migrated database against one built from the model by psql, and
+# on SQLite sqlite_master against one built by sqlite3.
 . "$(dirname "$0")/lib.sh"
 
 d=pg
@@ -113,6 +114,79 @@ for f in chinook/postgres.sql chinook/postgres-identity.sql \
 		test "$(q "SELECT count(*) FROM pg_class c JOIN pg_namespace n
 		    ON n.oid = c.relnamespace WHERE n.nspname = ${sq}public$sq
 		    AND c.relkind IN (${sq}r$sq, ${sq}v$sq, ${sq}m$sq)")" = 2
+	'
+done
+
+# sqlite_master without our tables: what SQLite keeps of a schema.
+master() {
+	# the name of a rendered CREATE TABLE is quoted, the model's may not be
+	sqlite3 "$1" "SELECT type, name, tbl_name, sql FROM sqlite_master
+	    WHERE name NOT LIKE 'migrate_%' AND name NOT LIKE 'sqlite_%'
+	    ORDER BY type, name" |
+	    sed -E 's/CREATE TABLE "([A-Za-z_][A-Za-z0-9_]*)"/CREATE TABLE \1/'
+}
+
+test_expect_success 'sqlite: autogenerate, upgrade, nothing left, downgrade to empty' '
+	d=sqlite new_db ag_blog
+	project "$top/migrations/models/"*.sql
+	run_migrate 0 revision --autogenerate -m "initial"
+	run_migrate 0 upgrade head
+	cat migrations/models/*.sql | sqlite3 -bail ref.db
+	master "$db" >got.txt
+	master ref.db >want.txt
+	diff -u want.txt got.txt
+	run_migrate 0 revision --autogenerate -m "again"
+	expect_text "No changes detected" err
+	run_migrate 0 downgrade base
+	test -z "$(master "$db")"
+'
+
+test_expect_success 'sqlite: a change that rebuilds a parent table keeps its rows and its children' '
+	d=sqlite new_db ag_rebuild
+	project "$top/migrations/models/"*.sql
+	run_migrate 0 revision --autogenerate -m "initial"
+	run_migrate 0 upgrade head
+	sqlite3 -bail "$db" "PRAGMA foreign_keys = ON;
+	    INSERT INTO users (id, email, name) VALUES (1, ${sq}a@b$sq, ${sq}Ann$sq);
+	    INSERT INTO posts (id, author_id, title) VALUES (7, 1, ${sq}Hi$sq);
+	    INSERT INTO comments (id, post_id, body) VALUES (9, 7, ${sq}yo$sq)"
+	# posts.title: a longer type and a CHECK: SQLite rebuilds posts
+	sed -i "s/title       VARCHAR(200) NOT NULL,/title VARCHAR(300) NOT NULL CHECK (length(title) > 0),/" \
+	    migrations/models/002_posts.sql
+	grep -q "VARCHAR(300)" migrations/models/002_posts.sql
+	run_migrate 0 revision --autogenerate -m "longer titles"
+	f=$(ls migrations/versions/*longer_titles.sql)
+	expect_grep "-- migrate:foreign-keys-off" "$f"
+	run_migrate 0 upgrade head
+	test "$(sqlite3 "$db" "SELECT count(*) FROM comments WHERE post_id = 7")" = 1
+	test "$(sqlite3 "$db" "SELECT title FROM posts WHERE id = 7")" = Hi
+	test -z "$(sqlite3 "$db" "PRAGMA foreign_key_check")"
+	run_migrate 0 diff
+	test ! -s out
+	run_migrate 0 downgrade -1
+	test "$(sqlite3 "$db" "SELECT count(*) FROM comments WHERE post_id = 7")" = 1
+	# offline, the switch is printed around that revision
+	run_migrate 0 upgrade head --sql
+	expect_grep "PRAGMA foreign_keys = OFF;" out
+	expect_grep "PRAGMA foreign_keys = ON;" out
+'
+
+for f in chinook/sqlite.sql chinook/sqlite-autoincrement.sql \
+    northwind/sqlite.sql sakila/sqlite.sql edge-cases/sqlite.sql \
+    blog/sqlite.sql; do
+	export f
+	test_expect_success "sqlite: corpus $f: to the model, nothing left, back to empty" '
+		d=sqlite new_db ag_corpus
+		project "$MIGRATE_CORPUS/$f"
+		run_migrate 0 revision --autogenerate -m "initial"
+		run_migrate 0 upgrade head
+		run_migrate 0 revision --autogenerate -m "again"
+		expect_text "No changes detected" err
+		run_migrate 0 downgrade base
+		test -z "$(sqlite3 "$db" "SELECT name FROM sqlite_master
+		    WHERE type IN (${sq}table$sq, ${sq}view$sq)
+		    AND name NOT LIKE ${sq}migrate_%$sq
+		    AND name NOT LIKE ${sq}sqlite_%$sq")"
 	'
 done
 
