@@ -307,7 +307,7 @@ test_expect_timed 'pg: the lock is a session lock on its own connection, held th
 	write_ini "lock_wait = 1"
 	write_rev c00000000001 "" "outside a transaction" \
 	    "CREATE TABLE ctl (secs FLOAT, n INTEGER);
-INSERT INTO ctl VALUES (1.5, 0);
+INSERT INTO ctl VALUES (4, 0);
 SELECT pg_sleep((SELECT secs FROM ctl));
 CREATE TABLE t1 (id INTEGER);" "DROP TABLE t1; DROP TABLE ctl;" "Transactional: no"
 	bg_migrate holder upgrade head
