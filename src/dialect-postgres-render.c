@@ -308,7 +308,13 @@ pg_render_alter_column(struct strbuf *out, const struct op *op)
 	strbuf_addstr(out, "ALTER COLUMN ");				\
 	pg_render_ident(out, c->name);					\
 } while (0)
-	if (op->change & OP_CHANGE_GENERATED) {
+	if ((op->change & OP_CHANGE_GENERATED) && c->generated == NULL) {
+		/* no longer generated: the values stay (PostgreSQL 13) */
+		PG_ALTER();
+		strbuf_addstr(out, " DROP EXPRESSION;\n");
+		if (op->change == OP_CHANGE_GENERATED)
+			return;
+	} else if (op->change & OP_CHANGE_GENERATED) {
 		/* PostgreSQL cannot change an expression: the column again */
 		pg_render_alter(out, t);
 		strbuf_addstr(out, "DROP COLUMN ");
@@ -334,6 +340,11 @@ pg_render_alter_column(struct strbuf *out, const struct op *op)
 		pg_render_ident(out, c->name);
 		strbuf_addf(out, "::%s;\n", c->type);
 	}
+	if ((op->change & OP_CHANGE_NULL) && c->notnull) {
+		/* an identity column must be NOT NULL first */
+		PG_ALTER();
+		strbuf_addstr(out, " SET NOT NULL;\n");
+	}
 	if (op->change & OP_CHANGE_IDENTITY) {
 		PG_ALTER();
 		if (c->identity == 0)
@@ -349,10 +360,9 @@ pg_render_alter_column(struct strbuf *out, const struct op *op)
 		PG_ALTER();
 		strbuf_addf(out, " SET DEFAULT %s;\n", c->default_sql);
 	}
-	if (op->change & OP_CHANGE_NULL) {
+	if ((op->change & OP_CHANGE_NULL) && !c->notnull) {
 		PG_ALTER();
-		strbuf_addf(out, " %s NOT NULL;\n", c->notnull ? "SET" :
-		    "DROP");
+		strbuf_addstr(out, " DROP NOT NULL;\n");
 	}
 #undef PG_ALTER
 }

@@ -371,6 +371,11 @@ diff_columns(struct diff *d, const struct schema_table *ft,
 			    diff_type_narrows(fc->type, tc->type))
 				op->warning = "the new type may not hold every "
 				    "value of the old one";
+			else if ((change & OP_CHANGE_GENERATED) &&
+			    tc->generated != NULL)
+				op->warning = "the column is made again: its "
+				    "values become the computed ones, and its "
+				    "indexes go with it";
 		}
 		if (!diff_eq(fc->comment, tc->comment))
 			diff_push(d, OP_COMMENT_COLUMN, tt, fc, tc);

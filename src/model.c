@@ -13,6 +13,7 @@
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "dialect.h"
@@ -119,13 +120,53 @@ done:
 	return rc;
 }
 
+/*
+ * Whether a statement would step out of the scratch: ending or starting
+ * a transaction (on PostgreSQL the scratch lives in one, on the live
+ * database) or changing the session's search path or role.
+ */
+static int
+model_escapes(const char *sql)
+{
+	static const char *const words[] = {
+		"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT",
+		"SAVEPOINT", "RELEASE", "PREPARE", "RESET", "DISCARD", NULL
+	};
+	const char	*p = sql;
+	size_t		 i, n;
+
+	for (;;) {	/* comments before the first word */
+		p += strspn(p, " \t\r\n");
+		if (p[0] == '-' && p[1] == '-')
+			p += strcspn(p, "\n");
+		else if (p[0] == '/' && p[1] == '*' && strstr(p, "*/") != NULL)
+			p = strstr(p, "*/") + 2;
+		else
+			break;
+	}
+	n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+	for (i = 0; words[i] != NULL; i++) {
+		if (n == strlen(words[i]) && strncasecmp(p, words[i], n) == 0)
+			return 1;
+	}
+	if (n == 3 && strncasecmp(p, "SET", 3) == 0) {
+		p += n + strspn(p + n, " \t\r\n");
+		return strncasecmp(p, "search_path", 11) == 0 ||
+		    strncasecmp(p, "role", 4) == 0 ||
+		    strncasecmp(p, "session", 7) == 0 ||
+		    strncasecmp(p, "schema", 6) == 0;
+	}
+	return 0;
+}
+
 /* Run every model file on the scratch connection; errors name file:line. */
 static int
 model_run(struct conn *scratch, const struct strv *files, struct err *err)
 {
-	struct strbuf	 text = STRBUF_INIT;
-	size_t		 i;
-	int		 rc = 0;
+	struct strbuf		 text = STRBUF_INIT;
+	struct sql_stmts	 stmts = SQL_STMTS_INIT;
+	size_t			 i, j;
+	int			 rc = 0;
 
 	for (i = 0; i < files->n && rc == 0; i++) {
 		strbuf_reset(&text);
@@ -134,9 +175,25 @@ model_run(struct conn *scratch, const struct strv *files, struct err *err)
 			    files->v[i], strerror(errno));
 			break;
 		}
-		rc = dialect_exec_script(scratch, files->v[i], text.buf,
-		    text.len, NULL, err);
+		sqlsplit_release(&stmts);
+		if ((rc = sqlsplit_parse(&stmts, text.buf, text.len,
+		    scratch->dialect->flavor, err)) != 0) {
+			err_set_path(err, files->v[i], 0);
+			break;
+		}
+		for (j = 0; j < stmts.n && rc == 0; j++) {
+			if (model_escapes(stmts.v[j].sql)) {
+				rc = err_set(err, MG_ECONFIG, "a model declares "
+				    "the schema: transactions, search_path and "
+				    "roles are not for model files");
+				err_set_path(err, files->v[i], stmts.v[j].line);
+			}
+		}
+		if (rc == 0)
+			rc = dialect_exec_script(scratch, files->v[i],
+			    text.buf, text.len, NULL, err);
 	}
+	sqlsplit_release(&stmts);
 	strbuf_release(&text);
 	return rc;
 }
@@ -233,6 +290,32 @@ done:
  * model needs dev_url, an empty database where it is loaded as it is
  * (own), in a transaction rolled back as well.
  */
+/*
+ * What the model made outside the scratch schema, in this transaction (a
+ * table it names as public.t): it would be left out of the comparison,
+ * so it is an error that says what to do.
+ */
+static int
+model_outside(struct conn *conn, const char *scratch, struct err *err)
+{
+	struct rows	*r = NULL;
+	const char	*params[1] = { scratch };
+	int		 rc;
+
+	if ((rc = conn->dialect->query(&r, conn, "SELECT n.nspname || '.' || "
+	    "c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace "
+	    "n ON n.oid = c.relnamespace WHERE n.nspname <> $1 AND "
+	    "n.nspname NOT LIKE 'pg_toast%' AND age(c.xmin) = 0 "
+	    "ORDER BY 1 LIMIT 1", params, 1, err)) != 0)
+		return rc;
+	if (r->nrows > 0)
+		rc = err_set(err, MG_ECONFIG, "the model names a schema of "
+		    "its own ('%s'): set dev_url to an empty database to load "
+		    "such a model into", rows_get(r, 0, 0));
+	rows_free(r);
+	return rc;
+}
+
 static int
 model_load_pg(struct schema **out, const struct strv *files,
     struct conn *conn, int own, const struct schema_filter *f,
@@ -266,6 +349,7 @@ model_load_pg(struct schema **out, const struct strv *files,
 	conn->dialect->quote_ident(&sql, name.buf);
 	if ((rc = conn->dialect->exec(conn, sql.buf, err)) != 0 ||
 	    (rc = model_run(conn, files, err)) != 0 ||
+	    (rc = model_outside(conn, name.buf, err)) != 0 ||
 	    (rc = conn->dialect->reflect(out, conn, &sf, err)) != 0)
 		goto done;
 	model_unscratch(*out, name.buf, target);

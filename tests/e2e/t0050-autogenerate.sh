@@ -98,14 +98,17 @@ test_expect_success 'pg: a model error names the model file and line, writes not
 '
 
 # Each PostgreSQL corpus schema the reflection covers today, from empty
-# to the model and back (sakila and edge-cases need domains: not yet).
+# to the model and back (sakila, pagila and edge-cases need domains: not
+# yet).
 for f in chinook/postgres.sql chinook/postgres-identity.sql \
-    chinook/postgres-serial.sql northwind/postgres.sql pagila/postgres.sql \
-    blog/postgres.sql; do
+    chinook/postgres-serial.sql northwind/postgres.sql blog/postgres.sql; do
 	export f
 	test_expect_success "pg: corpus $f: to the model, nothing left, back to empty" '
 		new_db ag_corpus
+		# as a model that names public.x would need (pagila does)
+		dev=$(pg_newdb t0050_dev | sed "s/%/%%/g")
 		project "$MIGRATE_CORPUS/$f"
+		write_ini "dev_url = $dev"
 		run_migrate 0 revision --autogenerate -m "initial"
 		run_migrate 0 upgrade head
 		run_migrate 0 revision --autogenerate -m "again"

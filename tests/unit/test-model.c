@@ -252,6 +252,19 @@ test_model_load_sqlite(void **state)
 	assert_int_equal(err.line, 3);
 	assert_non_null(strstr(err.msg, "duplicate column name: tag_id"));
 	err_release(&err);
+
+	/* a model may not step out of scratch: no COMMIT, no search_path */
+	put(fx, "m/025_bad.sql", "CREATE TABLE tags (id INTEGER);\n"
+	    "/* done */ COMMIT;\n");
+	assert_int_equal(model_load(&s, cfg, &dialect_sqlite, NULL, NULL,
+	    &err), MG_ECONFIG);
+	assert_int_equal(err.line, 2);
+	assert_non_null(strstr(err.msg, "transactions, search_path"));
+	err_release(&err);
+	put(fx, "m/025_bad.sql", "set  Search_Path = public;\n");
+	assert_int_equal(model_load(&s, cfg, &dialect_sqlite, NULL, NULL,
+	    &err), MG_ECONFIG);
+	err_release(&err);
 	config_free(cfg);
 }
 
@@ -322,6 +335,17 @@ test_model_load_postgres(void **state)
 	assert_int_equal(conn->dialect->query(&rows, conn, "SELECT count(*) "
 	    "FROM pg_namespace WHERE nspname LIKE 'migrate_scratch%'", NULL, 0,
 	    &err), 0);
+	assert_string_equal(rows_get(rows, 0, 0), "0");
+	rows_free(rows);
+
+	/* a model that names its schema needs dev_url, and says so */
+	put(fx, "m/040_bad.sql", "CREATE TABLE public.elsewhere (id int);\n");
+	assert_int_equal(model_load(&s, cfg, &dialect_postgres, conn, NULL,
+	    &err), MG_ECONFIG);
+	assert_non_null(strstr(err.msg, "'public.elsewhere'): set dev_url"));
+	err_release(&err);
+	assert_int_equal(conn->dialect->query(&rows, conn, "SELECT count(*) "
+	    "FROM pg_class WHERE relname = 'elsewhere'", NULL, 0, &err), 0);
 	assert_string_equal(rows_get(rows, 0, 0), "0");
 	rows_free(rows);
 	dialect_disconnect(conn);
