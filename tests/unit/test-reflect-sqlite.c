@@ -7,32 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "unit.h"
-#include "dialect.h"
-
-static struct conn *
-open_memory(void)
-{
-	struct url	*url = NULL;
-	struct conn	*conn = NULL;
-	struct err	 err = ERR_INIT;
-
-	if (url_parse(&url, "sqlite://", &err) != 0)
-		fail_msg("url_parse: %s", err.msg);
-	if (dialect_connect(&conn, url, &err) != 0)
-		fail_msg("connect: %s", err.msg);
-	url_free(url);
-	return conn;
-}
-
-static void
-exec_ok(struct conn *c, const char *sql)
-{
-	struct err	 err = ERR_INIT;
-
-	if (dialect_exec_script(c, "test", sql, strlen(sql), NULL, &err) != 0)
-		fail_msg("exec %s: %s", sql, err.msg);
-}
+#include "unit-db.h"
 
 /* A fresh in-memory database with corpus file name loaded. */
 static struct conn *
