@@ -828,8 +828,14 @@ version_run_sql(struct version *v, FILE *out, const struct plan *p,
 		version_history_sql(&sb, v, &h);
 		if (sc->transactional && v->per_migration)
 			strbuf_addstr(&sb, "\nCOMMIT;\n");
+		/*
+		 * Left off: OFF is SQLite's default, and a session that had
+		 * them on would cascade a later DROP TABLE into child rows.
+		 */
 		if (version_fk_off(v, s))
-			strbuf_addstr(&sb, "PRAGMA foreign_keys = ON;\n");
+			strbuf_addstr(&sb, "-- foreign keys stay off (SQLite's "
+			    "default); PRAGMA foreign_key_check above must "
+			    "print nothing\n");
 		strbuf_addch(&sb, '\n');
 		sqlsplit_release(&stmts);
 	}
