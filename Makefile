@@ -47,6 +47,7 @@ LIB_OBJS += src/version.o
 LIB_OBJS += src/schema.o
 LIB_OBJS += src/model.o
 LIB_OBJS += src/diff.o
+LIB_OBJS += src/rename.o
 LIB_OBJS += src/dialect.o
 LIB_OBJS += src/dialect-sqlite.o
 LIB_OBJS += src/dialect-sqlite-reflect.o
@@ -71,6 +72,7 @@ LIB_OBJS += src/cmd-branches.o
 LIB_OBJS += src/cmd-heads.o
 LIB_OBJS += src/cmd-current.o
 LIB_OBJS += src/cmd-diff.o
+LIB_OBJS += src/cmd-create-all.o
 
 UNIT_TESTS += test-cmd
 UNIT_TESTS += test-config

@@ -64,6 +64,7 @@ struct cmd_entry {
 
 extern const struct cmd_entry cmd_branches_entry;
 extern const struct cmd_entry cmd_config_entry;
+extern const struct cmd_entry cmd_create_all_entry;
 extern const struct cmd_entry cmd_current_entry;
 extern const struct cmd_entry cmd_diff_entry;
 extern const struct cmd_entry cmd_downgrade_entry;

@@ -297,11 +297,53 @@ pg_render_recreate_enum(struct strbuf *out, const struct schema *to,
 	strbuf_release(&tmp);
 }
 
+/*
+ * A serial column of a renamed table or column keeps its sequence, whose
+ * name PostgreSQL derived from the old names: renaming the sequence
+ * gives the default the model has. Whether that is the case here.
+ */
+static int
+pg_render_serial_renamed(struct strbuf *out, const struct diff *d,
+    const struct op *op)
+{
+	const struct schema_column	*o = op->old, *c = op->new;
+	struct strbuf			 seq = STRBUF_INIT;
+	const char			*p, *end;
+	size_t				 i;
+	int				 renamed = 0;
+
+	if (op->change != OP_CHANGE_DEFAULT || o->default_sql == NULL ||
+	    pg_render_serial(op->table, c) == NULL)
+		return 0;
+	for (i = 0; i < d->n; i++) {
+		if ((d->v[i].kind == OP_RENAME_TABLE ||
+		    d->v[i].kind == OP_RENAME_COLUMN) &&
+		    d->v[i].table == op->table)
+			renamed = 1;
+	}
+	p = o->default_sql;
+	if (!renamed || strncmp(p, "nextval('", 9) != 0 ||
+	    (end = strstr(p, "'::regclass)")) == NULL || end[12] != '\0')
+		return 0;
+	strbuf_addstr(out, "ALTER SEQUENCE ");
+	strbuf_add(out, p + 9, (size_t)(end - p - 9));
+	strbuf_addstr(out, " RENAME TO ");
+	strbuf_addf(&seq, "%s_%s_seq", op->table->name, c->name);
+	pg_render_ident(out, seq.buf);
+	strbuf_addstr(out, ";\n");
+	strbuf_release(&seq);
+	return 1;
+}
+
 static void
-pg_render_alter_column(struct strbuf *out, const struct op *op)
+pg_render_alter_column(struct strbuf *out, const struct diff *d,
+    const struct op *op)
 {
 	const struct schema_table	*t = op->table;
 	const struct schema_column	*o = op->old, *c = op->new;
+
+	if (pg_render_serial_renamed(out, d, op))
+		return;
 
 #define PG_ALTER() do {							\
 	pg_render_alter(out, t);					\
@@ -492,9 +534,21 @@ pg_render_op(struct strbuf *out, const struct diff *d, const struct op *op,
 		strbuf_addstr(out, ";\n");
 		break;
 	case OP_RENAME_TABLE:
+		pg_render_alter(out, op->old);
+		strbuf_addstr(out, "RENAME TO ");
+		pg_render_ident(out, t->name);
+		strbuf_addstr(out, ";\n");
+		break;
 	case OP_RENAME_COLUMN:
-		return err_set(err, MG_ERROR, "%s is not rendered yet",
-		    diff_op_name(op->kind));
+		pg_render_alter(out, t);
+		strbuf_addstr(out, "RENAME COLUMN ");
+		pg_render_ident(out,
+		    ((const struct schema_column *)op->old)->name);
+		strbuf_addstr(out, " TO ");
+		pg_render_ident(out,
+		    ((const struct schema_column *)op->new)->name);
+		strbuf_addstr(out, ";\n");
+		break;
 	case OP_DROP_INDEX: {
 		const struct schema_index	*x = op->old;
 
@@ -523,7 +577,7 @@ pg_render_op(struct strbuf *out, const struct diff *d, const struct op *op,
 		strbuf_addstr(out, ";\n");
 		break;
 	case OP_ALTER_COLUMN:
-		pg_render_alter_column(out, op);
+		pg_render_alter_column(out, d, op);
 		break;
 	case OP_ADD_PK:
 		pg_render_alter(out, t);

@@ -19,6 +19,7 @@
 
 /* The phases, in the order their ops run. */
 enum diff_phase {
+	PH_RENAME,	/* tables, then columns */
 	PH_DROP_VIEW,
 	PH_DROP_FK,
 	PH_ENUM,
@@ -95,7 +96,44 @@ void
 diff_release(struct diff *d)
 {
 	xfree(d->v);
+	schema_free(d->renamed);
+	strv_release(&d->suggestions);
 	memset(d, 0, sizeof *d);
+}
+
+void
+diff_renames_add(struct diff_renames *r, const struct schema_table *ft,
+    const struct schema_table *tt, const struct schema_column *fc,
+    const struct schema_column *tc)
+{
+	struct diff_rename	*x;
+
+	if (r->n == r->alloc) {
+		r->alloc = r->alloc ? r->alloc * 2 : 8;
+		r->v = xrealloc(r->v, r->alloc * sizeof *r->v);
+	}
+	x = &r->v[r->n++];
+	x->ft = ft;
+	x->tt = tt;
+	x->fc = fc;
+	x->tc = tc;
+}
+
+void
+diff_renames_reverse(struct diff_renames *out, const struct diff_renames *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->n; i++)
+		diff_renames_add(out, r->v[i].tt, r->v[i].ft, r->v[i].tc,
+		    r->v[i].fc);
+}
+
+void
+diff_renames_release(struct diff_renames *r)
+{
+	xfree(r->v);
+	memset(r, 0, sizeof *r);
 }
 
 static int
@@ -727,16 +765,383 @@ diff_views(struct diff_build *b)
 	}
 }
 
+/*
+ * Renames. The ops are computed against a copy of from in which the
+ * renames have been made (d->renamed): names, the column lists of keys,
+ * foreign keys and indexes, and the expressions that name a renamed
+ * column (checks, index keys, defaults, generated columns, triggers), as
+ * the database rewrites them when it renames.
+ */
+
+static int
+diff_ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '$' ||
+	    (unsigned char)c >= 0x80;
+}
+
+/* Whether name can stand unquoted (lower case, as PostgreSQL prints). */
+static int
+diff_plain_ident(const char *name)
+{
+	const char	*p;
+
+	if (*name == '\0' || isdigit((unsigned char)*name))
+		return 0;
+	for (p = name; *p != '\0'; p++) {
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+		    *p == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+diff_add_quoted(struct strbuf *sb, const char *name)
+{
+	strbuf_addch(sb, '"');
+	for (; *name != '\0'; name++) {
+		if (*name == '"')
+			strbuf_addch(sb, '"');
+		strbuf_addch(sb, *name);
+	}
+	strbuf_addch(sb, '"');
+}
+
+/*
+ * Replace the identifier old by new in *text: a bare word (any case) or
+ * a quoted identifier, not inside a string literal. A quoted one stays
+ * quoted; a bare one stays bare when new needs no quotes.
+ */
+static void
+diff_rename_word(char **text, const char *old, const char *new)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct strbuf	 id = STRBUF_INIT;
+	const char	*p, *q;
+	size_t		 n = strlen(old);
+	int		 hit = 0;
+
+	if (*text == NULL)
+		return;
+	for (p = *text; *p != '\0';) {
+		if (*p == '\'') {	/* a literal, '' inside */
+			for (q = p + 1; *q != '\0' && !(*q == '\'' &&
+			    q[1] != '\''); q += *q == '\'' ? 2 : 1)
+				;
+			q += *q != '\0';
+			strbuf_add(&sb, p, (size_t)(q - p));
+			p = q;
+		} else if (*p == '"') {
+			strbuf_reset(&id);
+			for (q = p + 1; *q != '\0'; q++) {
+				if (*q == '"' && q[1] == '"')
+					q++;
+				else if (*q == '"')
+					break;
+				strbuf_addch(&id, *q);
+			}
+			q += *q != '\0';
+			if (strcmp(id.buf, old) == 0) {
+				diff_add_quoted(&sb, new);
+				hit = 1;
+			} else {
+				strbuf_add(&sb, p, (size_t)(q - p));
+			}
+			p = q;
+		} else if (diff_ident_char(*p) && (p == *text ||
+		    !diff_ident_char(p[-1]))) {
+			for (q = p; diff_ident_char(*q); q++)
+				;
+			if ((size_t)(q - p) == n && strncasecmp(p, old, n) == 0) {
+				if (diff_plain_ident(new))
+					strbuf_addstr(&sb, new);
+				else
+					diff_add_quoted(&sb, new);
+				hit = 1;
+			} else {
+				strbuf_add(&sb, p, (size_t)(q - p));
+			}
+			p = q;
+		} else {
+			strbuf_addch(&sb, *p++);
+		}
+	}
+	if (hit) {
+		xfree(*text);
+		*text = strbuf_detach(&sb, NULL);
+	}
+	strbuf_release(&sb);
+	strbuf_release(&id);
+}
+
+/* In a list of column names (an index key may go on: " DESC"). */
+static void
+diff_rename_list(struct strv *v, const char *old, const char *new,
+    int keys)
+{
+	size_t	 i, n = strlen(old);
+
+	for (i = 0; i < v->n; i++) {
+		char	*s = v->v[i];
+
+		if (strcmp(s, old) == 0) {
+			v->v[i] = xstrdup(new);
+			xfree(s);
+		} else if (keys && strncmp(s, old, n) == 0 && s[n] == ' ') {
+			struct strbuf	 sb = STRBUF_INIT;
+
+			strbuf_addf(&sb, "%s%s", new, s + n);
+			v->v[i] = strbuf_detach(&sb, NULL);
+			xfree(s);
+		} else if (keys) {
+			diff_rename_word(&v->v[i], old, new);
+		}
+	}
+}
+
+static void
+diff_rename_set(char **name, const char *new)
+{
+	xfree(*name);
+	*name = xstrdup(new);
+}
+
+static size_t
+diff_column_index(const struct schema_table *t, const struct schema_column *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->ncolumns && t->columns[i] != c; i++)
+		;
+	return i;
+}
+
+/* The copy of t in c, a copy of s (same positions). */
+static struct schema_table *
+diff_copy_of(const struct schema *s, struct schema *c,
+    const struct schema_table *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->ntables; i++) {
+		if (s->tables[i] == t)
+			return c->tables[i];
+	}
+	return NULL;
+}
+
+static void
+diff_rename_table(struct schema *c, struct schema_table *t,
+    const char *new)
+{
+	char	*old = xstrdup(t->name);
+	size_t	 i, j;
+
+	for (i = 0; i < c->ntables; i++) {
+		struct schema_table	*u = c->tables[i];
+
+		for (j = 0; j < u->nfks; j++) {
+			struct schema_fk	*fk = u->fks[j];
+
+			if (strcmp(fk->ref_table, old) == 0 && diff_eq(
+			    diff_ref_schema(u, fk), t->schema))
+				diff_rename_set(&fk->ref_table, new);
+		}
+	}
+	for (i = 0; i < t->nindexes; i++)
+		diff_rename_word(&t->indexes[i]->sql, old, new);
+	for (i = 0; i < c->ntriggers; i++) {
+		if (strcmp(c->triggers[i]->table, old) != 0)
+			continue;
+		diff_rename_set(&c->triggers[i]->table, new);
+		diff_rename_word(&c->triggers[i]->sql, old, new);
+	}
+	diff_rename_set(&t->name, new);
+	xfree(old);
+}
+
+static void
+diff_rename_column(struct schema *c, struct schema_table *t,
+    struct schema_column *col, const char *new)
+{
+	char	*old = xstrdup(col->name);
+	size_t	 i, j;
+
+	diff_rename_set(&col->name, new);
+	for (i = 0; i < t->ncolumns; i++) {
+		diff_rename_word(&t->columns[i]->default_sql, old, new);
+		diff_rename_word(&t->columns[i]->generated, old, new);
+	}
+	if (t->pk != NULL)
+		diff_rename_list(&t->pk->columns, old, new, 0);
+	for (i = 0; i < t->nuniques; i++)
+		diff_rename_list(&t->uniques[i]->columns, old, new, 0);
+	for (i = 0; i < t->nfks; i++)
+		diff_rename_list(&t->fks[i]->columns, old, new, 0);
+	for (i = 0; i < t->nchecks; i++)
+		diff_rename_word(&t->checks[i]->expr, old, new);
+	for (i = 0; i < t->nindexes; i++) {
+		struct schema_index	*x = t->indexes[i];
+
+		diff_rename_list(&x->keys, old, new, 1);
+		diff_rename_list(&x->include, old, new, 0);
+		diff_rename_word(&x->where, old, new);
+		diff_rename_word(&x->sql, old, new);
+	}
+	/* foreign keys that name it among the columns they point at */
+	for (i = 0; i < c->ntables; i++) {
+		for (j = 0; j < c->tables[i]->nfks; j++) {
+			struct schema_fk	*fk = c->tables[i]->fks[j];
+
+			if (strcmp(fk->ref_table, t->name) == 0 && diff_eq(
+			    diff_ref_schema(c->tables[i], fk), t->schema))
+				diff_rename_list(&fk->ref_columns, old, new,
+				    0);
+		}
+	}
+	for (i = 0; i < c->ntriggers; i++) {
+		if (strcmp(c->triggers[i]->table, t->name) == 0)
+			diff_rename_word(&c->triggers[i]->sql, old, new);
+	}
+	xfree(old);
+}
+
+/* from, renamed; and the rename ops into PH_RENAME. */
+static struct schema *
+diff_apply_renames(struct diff_build *b, const struct schema *from,
+    const struct diff_renames *r)
+{
+	struct schema	*c = schema_clone(from);
+	size_t		 i, pass;
+
+	/* tables first: columns are found in their table's new name */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < r->n; i++) {
+			const struct diff_rename	*x = &r->v[i];
+			struct schema_table		*t;
+
+			if ((x->fc == NULL) != (pass == 0))
+				continue;
+			t = diff_copy_of(from, c, x->ft);
+			if (x->fc == NULL) {
+				diff_rename_table(c, t, x->tt->name);
+				diff_push(&b->phase[PH_RENAME],
+				    OP_RENAME_TABLE, x->tt, x->ft, x->tt);
+			} else {
+				diff_rename_column(c, t,
+				    t->columns[diff_column_index(x->ft,
+				    x->fc)], x->tc->name);
+				diff_push(&b->phase[PH_RENAME],
+				    OP_RENAME_COLUMN, x->tt, x->fc, x->tc);
+			}
+		}
+	}
+	return c;
+}
+
+/*
+ * Suggestions: a table dropped and one created with the same columns,
+ * or in a kept table a column dropped and one added with the same
+ * definition, may be a rename that was not declared.
+ */
+static int
+diff_column_like(const struct schema_column *a, const struct schema_column *b)
+{
+	return diff_eq(a->type, b->type) && a->notnull == b->notnull &&
+	    diff_eq(a->default_sql, b->default_sql) &&
+	    a->identity == b->identity && diff_eq(a->generated, b->generated);
+}
+
+static int
+diff_table_like(const struct schema_table *a, const struct schema_table *b)
+{
+	size_t	 i;
+
+	if (a->ncolumns != b->ncolumns)
+		return 0;
+	for (i = 0; i < a->ncolumns; i++) {
+		const struct schema_column *bc = schema_find_column(b,
+		    a->columns[i]->name);
+
+		if (bc == NULL || !diff_column_like(a->columns[i], bc))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+diff_suggest(struct diff *out)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 i, j;
+
+	for (i = 0; i < out->n; i++) {
+		const struct op	*drop = &out->v[i];
+
+		for (j = 0; j < out->n; j++) {
+			const struct op	*add = &out->v[j];
+
+			strbuf_reset(&sb);
+			if (drop->kind == OP_DROP_TABLE &&
+			    add->kind == OP_CREATE_TABLE &&
+			    diff_eq(drop->table->schema, add->table->schema) &&
+			    diff_table_like(drop->old, add->new))
+				strbuf_addf(&sb, "table %s is dropped and %s "
+				    "created with the same columns: if it is a "
+				    "rename, write \"-- migrate:renamed-from "
+				    "%s\" on the CREATE TABLE line of %s in the "
+				    "model (or pass --rename %s=%s), and its rows "
+				    "are kept", drop->table->name,
+				    add->table->name, drop->table->name,
+				    add->table->name, drop->table->name,
+				    add->table->name);
+			else if (drop->kind == OP_DROP_COLUMN &&
+			    add->kind == OP_ADD_COLUMN &&
+			    strcmp(drop->table->name, add->table->name) == 0 &&
+			    diff_eq(drop->table->schema, add->table->schema) &&
+			    diff_column_like(drop->old, add->new)) {
+				const char *o = ((const struct schema_column *)
+				    drop->old)->name;
+				const char *n = ((const struct schema_column *)
+				    add->new)->name;
+
+				strbuf_addf(&sb, "column %s.%s is dropped and "
+				    "%s.%s added with the same definition: if it "
+				    "is a rename, write \"-- migrate:renamed-from "
+				    "%s\" on the line of %s in the model (or pass "
+				    "--rename %s.%s=%s.%s), and its values are "
+				    "kept", add->table->name, o,
+				    add->table->name, n, o, n,
+				    add->table->name, o, add->table->name, n);
+			}
+			if (sb.len > 0)
+				strv_push(&out->suggestions, sb.buf);
+		}
+	}
+	strbuf_release(&sb);
+}
+
 void
 diff_schemas(struct diff *out, const struct schema *from,
     const struct schema *to)
 {
+	diff_schemas_renamed(out, from, to, NULL);
+}
+
+void
+diff_schemas_renamed(struct diff *out, const struct schema *from,
+    const struct schema *to, const struct diff_renames *renames)
+{
 	struct diff_build	  b;
 	const struct schema_table **created, **dropped;
+	struct schema		 *renamed = NULL;
 	size_t			  ncreated = 0, ndropped = 0, i;
 
 	memset(&b, 0, sizeof b);
 	memset(out, 0, sizeof *out);
+	if (renames != NULL && renames->n > 0)
+		from = renamed = diff_apply_renames(&b, from, renames);
 	b.from = from;
 	b.to = to;
 	for (i = 0; i < to->nenums; i++) {
@@ -780,6 +1185,8 @@ diff_schemas(struct diff *out, const struct schema *from,
 		diff_append(out, &b.phase[i]);
 		diff_release(&b.phase[i]);
 	}
+	out->renamed = renamed;
+	diff_suggest(out);
 	xfree(created);
 	xfree(dropped);
 }

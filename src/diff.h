@@ -65,8 +65,31 @@ struct diff {
 	struct op	*v;
 	size_t		 n;
 	size_t		 alloc;
+	/*
+	 * With renames: from as it is once they ran, which the other ops
+	 * were compared against and borrow from. Owned.
+	 */
+	struct schema	*renamed;
+	/* Same-shape drops and adds that look like renames: one line each. */
+	struct strv	 suggestions;
 };
-#define DIFF_INIT { NULL, 0, 0 }
+#define DIFF_INIT { NULL, 0, 0, NULL, { NULL, 0 } }
+
+/*
+ * A rename: of a table (fc and tc NULL), or of a column of a table that
+ * is ft in from and tt in to. The objects are borrowed from the schemas.
+ */
+struct diff_rename {
+	const struct schema_table	*ft, *tt;
+	const struct schema_column	*fc, *tc;
+};
+
+struct diff_renames {
+	struct diff_rename	*v;
+	size_t			 n;
+	size_t			 alloc;
+};
+#define DIFF_RENAMES_INIT { NULL, 0, 0 }
 
 /*
  * The ops from from to to, in an order that runs: views and foreign keys
@@ -77,7 +100,23 @@ struct diff {
  */
 void	diff_schemas(struct diff *out, const struct schema *from,
 	    const struct schema *to);
+/*
+ * The same, where renames (NULL: none) say which tables and columns of
+ * from are those of to under another name: they become OP_RENAME_TABLE
+ * and OP_RENAME_COLUMN ops, run first (tables, then columns), and what
+ * names them (keys, foreign keys, index keys, expressions) is compared
+ * under the new names.
+ */
+void	diff_schemas_renamed(struct diff *out, const struct schema *from,
+	    const struct schema *to, const struct diff_renames *renames);
 void	diff_release(struct diff *);
+void	diff_renames_add(struct diff_renames *,
+	    const struct schema_table *ft, const struct schema_table *tt,
+	    const struct schema_column *fc, const struct schema_column *tc);
+/* The renames the other way round (for the downgrade), into out. */
+void	diff_renames_reverse(struct diff_renames *out,
+	    const struct diff_renames *);
+void	diff_renames_release(struct diff_renames *);
 /* Whether changing a column's type from old to new can lose data. */
 int	diff_type_narrows(const char *old, const char *new);
 /* A short name for an op kind, for tests and messages. */

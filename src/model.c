@@ -18,6 +18,7 @@
 
 #include "dialect.h"
 #include "model.h"
+#include "rename.h"
 
 static int
 model_cmp(const void *a, const void *b)
@@ -159,8 +160,8 @@ model_escapes(const char *sql)
 	return 0;
 }
 
-/* Run every model file on the scratch connection; errors name file:line. */
-static int
+/* Run every model file on conn; errors name file:line. */
+int
 model_run(struct conn *scratch, const struct strv *files, struct err *err)
 {
 	struct strbuf		 text = STRBUF_INIT;
@@ -360,6 +361,31 @@ done:
 	strv_release(&only);
 	strbuf_release(&sql);
 	strbuf_release(&name);
+	return rc;
+}
+
+int
+model_hints(struct rename_hints *out, const struct config *cfg,
+    enum sql_flavor flavor, struct err *err)
+{
+	struct strv	 files = { NULL, 0 };
+	struct strbuf	 text = STRBUF_INIT;
+	size_t		 i;
+	int		 rc;
+
+	if ((rc = model_files(&files, cfg, flavor, err)) != 0)
+		return rc;
+	for (i = 0; i < files.n && rc == 0; i++) {
+		strbuf_reset(&text);
+		if (strbuf_read_file(&text, files.v[i]) != 0)
+			rc = err_set(err, MG_EIO, "cannot read '%s': %s",
+			    files.v[i], strerror(errno));
+		else
+			rc = rename_hints_scan(out, files.v[i], text.buf,
+			    flavor, err);
+	}
+	strbuf_release(&text);
+	strv_release(&files);
 	return rc;
 }
 

@@ -31,6 +31,19 @@ int	model_file_for(const char *path, enum sql_flavor);
 int	model_load(struct schema **out, const struct config *,
 	    const struct dialect *, struct conn *live,
 	    const struct schema_filter *, struct err *);
+/*
+ * The rename hints of the model's files for a dialect (see rename.h),
+ * added to out.
+ */
+struct rename_hints;
+int	model_hints(struct rename_hints *out, const struct config *,
+	    enum sql_flavor, struct err *);
+/*
+ * Run every model file on conn, in order; an error names file and line.
+ * A statement that would step out of the caller's transaction (BEGIN,
+ * COMMIT, SET search_path or role ...) is refused before anything runs.
+ */
+int	model_run(struct conn *, const struct strv *files, struct err *);
 /* Rename the scratch schema from to to in all that names it. */
 void	model_unscratch(struct schema *, const char *from, const char *to);
 

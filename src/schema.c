@@ -255,6 +255,123 @@ schema_add_trigger(struct schema *s, const char *name, const char *table)
 	return schema_push(&s->triggers, &s->ntriggers, g);
 }
 
+/*
+ * Copies.
+ */
+
+static void
+schema_strv_copy(struct strv *dst, const struct strv *src)
+{
+	size_t	 i;
+
+	for (i = 0; i < src->n; i++)
+		strv_push(dst, src->v[i]);
+}
+
+static struct schema_key *
+schema_key_clone(const struct schema_key *k)
+{
+	struct schema_key	*c = xcalloc(1, sizeof *c);
+
+	c->name = schema_dup(k->name);
+	schema_strv_copy(&c->columns, &k->columns);
+	c->deferrable = k->deferrable;
+	c->initially_deferred = k->initially_deferred;
+	return c;
+}
+
+static void
+schema_table_clone(struct schema *s, const struct schema_table *t)
+{
+	struct schema_table	*c = schema_add_table(s, t->schema, t->name);
+	size_t			 i;
+
+	for (i = 0; i < t->ncolumns; i++) {
+		const struct schema_column	*o = t->columns[i];
+		struct schema_column		*n;
+
+		n = schema_add_column(c, o->name, o->type);
+		n->notnull = o->notnull;
+		n->default_sql = schema_dup(o->default_sql);
+		n->identity = o->identity;
+		n->generated = schema_dup(o->generated);
+		n->generated_stored = o->generated_stored;
+		n->collation = schema_dup(o->collation);
+		n->comment = schema_dup(o->comment);
+		n->hidden = o->hidden;
+	}
+	if (t->pk != NULL)
+		c->pk = schema_key_clone(t->pk);
+	for (i = 0; i < t->nuniques; i++)
+		schema_push(&c->uniques, &c->nuniques,
+		    schema_key_clone(t->uniques[i]));
+	for (i = 0; i < t->nfks; i++) {
+		const struct schema_fk	*o = t->fks[i];
+		struct schema_fk	*n = schema_add_fk(c);
+
+		n->name = schema_dup(o->name);
+		schema_strv_copy(&n->columns, &o->columns);
+		n->ref_schema = schema_dup(o->ref_schema);
+		n->ref_table = schema_dup(o->ref_table);
+		schema_strv_copy(&n->ref_columns, &o->ref_columns);
+		n->on_delete = schema_dup(o->on_delete);
+		n->on_update = schema_dup(o->on_update);
+		n->match = schema_dup(o->match);
+		n->deferrable = o->deferrable;
+		n->initially_deferred = o->initially_deferred;
+		n->not_valid = o->not_valid;
+	}
+	for (i = 0; i < t->nchecks; i++) {
+		struct schema_check	*n = schema_add_check(c);
+
+		n->name = schema_dup(t->checks[i]->name);
+		n->expr = schema_dup(t->checks[i]->expr);
+		n->not_valid = t->checks[i]->not_valid;
+	}
+	for (i = 0; i < t->nindexes; i++) {
+		const struct schema_index	*o = t->indexes[i];
+		struct schema_index		*n;
+
+		n = schema_add_index(c, o->name);
+		n->unique = o->unique;
+		schema_strv_copy(&n->keys, &o->keys);
+		n->where = schema_dup(o->where);
+		n->method = schema_dup(o->method);
+		schema_strv_copy(&n->include, &o->include);
+		n->sql = schema_dup(o->sql);
+	}
+	c->comment = schema_dup(t->comment);
+	c->without_rowid = t->without_rowid;
+	c->strict = t->strict;
+	c->autoincrement = t->autoincrement;
+	c->sql = schema_dup(t->sql);
+}
+
+struct schema *
+schema_clone(const struct schema *s)
+{
+	struct schema	*c = schema_new();
+	size_t		 i;
+
+	for (i = 0; i < s->ntables; i++)
+		schema_table_clone(c, s->tables[i]);
+	for (i = 0; i < s->nenums; i++)
+		schema_strv_copy(&schema_add_enum(c, s->enums[i]->schema,
+		    s->enums[i]->name)->values, &s->enums[i]->values);
+	for (i = 0; i < s->nviews; i++) {
+		struct schema_view *v = schema_add_view(c, s->views[i]->schema,
+		    s->views[i]->name);
+
+		v->definition = schema_dup(s->views[i]->definition);
+		v->materialized = s->views[i]->materialized;
+	}
+	for (i = 0; i < s->ntriggers; i++)
+		schema_add_trigger(c, s->triggers[i]->name,
+		    s->triggers[i]->table)->sql =
+		    schema_dup(s->triggers[i]->sql);
+	return c;
+}
+
 /* Order by (namespace, name); NULL names (unnamed constraints) last. */
 static int
 schema_cmp_names(const char *ns1, const char *n1, const char *ns2,

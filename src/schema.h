@@ -144,6 +144,8 @@ int	strv_equal(const struct strv *, const struct strv *);
 
 struct schema	*schema_new(void);
 void		 schema_free(struct schema *);
+/* A deep copy, in the same order (the i-th table of each is the same). */
+struct schema	*schema_clone(const struct schema *);
 /* Add an empty object and return it (owned by the schema or table). */
 struct schema_table	*schema_add_table(struct schema *, const char *nspace,
 			    const char *name);
