@@ -85,6 +85,7 @@ UNIT_TESTS += test-reflect-postgres
 UNIT_TESTS += test-render-postgres
 UNIT_TESTS += test-reflect-sqlite
 UNIT_TESTS += test-render-sqlite
+UNIT_TESTS += test-rename
 UNIT_TESTS += test-script
 UNIT_TESTS += test-sha256
 UNIT_TESTS += test-sqlsplit

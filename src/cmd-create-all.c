@@ -182,7 +182,7 @@ cmd_create_all_run(struct cmd_ctx *ctx, struct version *v,
 	 * empty is no news here, the refusal below says it.
 	 */
 	ctx->quiet = 1;
-	rc = cmd_compare(&cmp, ctx, err);
+	rc = cmd_compare(&cmp, ctx, NULL, err);
 	ctx->quiet = quiet;
 	if (rc != 0)
 		return rc;

@@ -10,14 +10,21 @@
 #include "cmd.h"
 #include "dialect.h"
 #include "model.h"
+#include "rename.h"
 
 static int	cmd_diff_exec(struct cmd_ctx *, struct args *, struct err *);
 
+static const struct cmd_opt cmd_diff_opts[] = {
+	{ "rename", 0, "old=new", "a table (t=u) or column (t.a=t.b) of the "
+	    "database is the model's under a new name (repeatable)" },
+	{ NULL, 0, NULL, NULL }
+};
+
 const struct cmd_entry cmd_diff_entry = {
 	.name = "diff",
-	.usage = "",
+	.usage = "[--rename old=new]...",
 	.summary = "Print the SQL that makes the database equal to the model.",
-	.opts = NULL,
+	.opts = cmd_diff_opts,
 	.nargs_min = 0,
 	.nargs_max = 0,
 	.flags = CMD_NEEDS_CONFIG,
@@ -50,11 +57,14 @@ cmd_compare_release(struct cmd_compare *cmp)
 }
 
 int
-cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx, struct err *err)
+cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
+    const struct strv *renames, struct err *err)
 {
 	struct schema_filter	 f;
 	struct strv		 include, exclude, schemas;
 	struct diff		 up = DIFF_INIT, down = DIFF_INIT;
+	struct rename_hints	 hints = RENAME_HINTS_INIT;
+	struct diff_renames	 ren = DIFF_RENAMES_INIT, back = DIFF_RENAMES_INIT;
 	const struct dialect	*d;
 	size_t			 i;
 	int			 rc;
@@ -79,13 +89,29 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx, struct err *err)
 		    "available on %s yet", d->name);
 		goto done;
 	}
+	/* the hints first: a typo in one is found before any work */
+	for (i = 0; renames != NULL && i < renames->n && rc == 0; i++)
+		rc = rename_hints_arg(&hints, renames->v[i], d->flavor, err);
+	if (rc != 0 ||
+	    (rc = model_hints(&hints, ctx->config, d->flavor, err)) != 0)
+		goto done;
 	if ((rc = d->reflect(&cmp->db, ctx->conn, &f, err)) != 0 ||
 	    (rc = model_load(&cmp->model, ctx->config, d, ctx->conn, &f,
+	    err)) != 0 ||
+	    (rc = rename_resolve(&ren, &hints, cmp->db, cmp->model, d->flavor,
 	    err)) != 0)
 		goto done;
-	diff_schemas(&up, cmp->db, cmp->model);
-	diff_schemas(&down, cmp->model, cmp->db);
+	diff_renames_reverse(&back, &ren);
+	diff_schemas_renamed(&up, cmp->db, cmp->model, &ren);
+	diff_schemas_renamed(&down, cmp->model, cmp->db, &back);
 	cmp->nops = up.n;
+	/* a drop and a create of the same shape: perhaps a rename */
+	for (i = 0; i < up.suggestions.n; i++) {
+		strbuf_addf(&cmp->upgrade, "-- RENAME? %s\n",
+		    up.suggestions.v[i]);
+		if (!ctx->quiet)
+			fprintf(ctx->log, "hint: %s\n", up.suggestions.v[i]);
+	}
 	if ((rc = d->render(&cmp->upgrade, &up, cmp->db, cmp->model,
 	    err)) != 0 ||
 	    (rc = d->render(&cmp->downgrade, &down, cmp->model, cmp->db,
@@ -93,19 +119,30 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx, struct err *err)
 		goto done;
 	/* what the upgrade destroys, said where the user looks */
 	for (i = 0; i < up.n; i++) {
-		if (up.v[i].warning == NULL)
+		const struct op			*op = &up.v[i];
+		const struct schema_column	*c = NULL;
+
+		if (op->warning == NULL)
 			continue;
 		cmp->nwarnings++;
+		if (op->kind == OP_DROP_COLUMN)
+			c = op->old;
+		else if (op->kind == OP_ALTER_COLUMN)
+			c = op->new;
 		if (!ctx->quiet)
-			fprintf(ctx->log, "WARNING: %s %s: %s\n",
-			    diff_op_name(up.v[i].kind), up.v[i].table != NULL ?
-			    up.v[i].table->name : "", up.v[i].warning);
+			fprintf(ctx->log, "WARNING: %s %s%s%s: %s\n",
+			    diff_op_name(op->kind), op->table != NULL ?
+			    op->table->name : "", c != NULL ? "." : "",
+			    c != NULL ? c->name : "", op->warning);
 	}
 done:
 	if (rc != 0)
 		cmd_compare_release(cmp);
 	diff_release(&up);
 	diff_release(&down);
+	diff_renames_release(&ren);
+	diff_renames_release(&back);
+	rename_hints_release(&hints);
 	strv_release(&include);
 	strv_release(&exclude);
 	strv_release(&schemas);
@@ -116,10 +153,13 @@ static int
 cmd_diff_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 {
 	struct cmd_compare	 cmp;
+	struct strv		 renames = { NULL, 0 };
 	int			 rc;
 
-	(void)args;
-	if ((rc = cmd_compare(&cmp, ctx, err)) != 0)
+	args_values(args, "rename", &renames);
+	rc = cmd_compare(&cmp, ctx, &renames, err);
+	strv_release(&renames);
+	if (rc != 0)
 		return rc;
 	if (cmp.nops == 0 && !ctx->quiet)
 		fprintf(ctx->log, "No changes detected\n");

@@ -32,12 +32,16 @@ static const struct cmd_opt cmd_revision_opts[] = {
 	    "equal to the model (and back)" },
 	{ "allow-empty", 0, NULL, "with --autogenerate, write a revision even "
 	    "when nothing differs" },
+	{ "rename", 0, "old=new", "with --autogenerate, a table (t=u) or "
+	    "column (t.a=t.b) of the database is the model's under a new name "
+	    "(repeatable)" },
 	{ NULL, 0, NULL, NULL }
 };
 
 const struct cmd_entry cmd_revision_entry = {
 	.name = "revision",
-	.usage = "-m message [--autogenerate [--allow-empty]] [--head rev] "
+	.usage = "-m message [--autogenerate [--allow-empty] [--rename old=new]] "
+	    "[--head rev] "
 	    "[--splice] [--branch-label label] [--depends-on rev] [--rev-id id] "
 	    "[--version-path dir]",
 	.summary = "Create a new revision script.",
@@ -415,6 +419,7 @@ cmd_revision_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	struct revision_new	 rn;
 	struct cmd_compare	 cmp;
 	struct strbuf		 deps = STRBUF_INIT, down = STRBUF_INIT;
+	struct strv		 renames = { NULL, 0 };
 	struct target		 t;
 	size_t			 i;
 	int			 rc;
@@ -465,8 +470,9 @@ cmd_revision_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		}
 	}
 	rn.depends = deps.len > 0 ? deps.buf : NULL;
+	args_values(args, "rename", &renames);
 	if (args_has(args, "autogenerate")) {
-		if ((rc = cmd_compare(&cmp, ctx, err)) != 0)
+		if ((rc = cmd_compare(&cmp, ctx, &renames, err)) != 0)
 			goto done;
 		if (cmp.nops == 0 && !args_has(args, "allow-empty")) {
 			if (!ctx->quiet)
@@ -481,14 +487,15 @@ cmd_revision_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		strbuf_add(&down, cmp.downgrade.buf, cmp.downgrade.len);
 		rn.upgrades = cmp.upgrade.buf;
 		rn.downgrades = down.buf;
-	} else if (args_has(args, "allow-empty")) {
-		rc = err_set(err, MG_EUSAGE, "--allow-empty goes with "
-		    "--autogenerate");
+	} else if (args_has(args, "allow-empty") || renames.n > 0) {
+		rc = err_set(err, MG_EUSAGE, "--%s goes with --autogenerate",
+		    renames.n > 0 ? "rename" : "allow-empty");
 		goto done;
 	}
 	rc = cmd_revision_write(ctx, g, &rn, err);
 done:
 	cmd_compare_release(&cmp);
+	strv_release(&renames);
 	revset_release(&rn.parents);
 	strbuf_release(&deps);
 	strbuf_release(&down);

@@ -212,6 +212,17 @@ args_get(const struct args *a, const char *name)
 }
 
 void
+args_values(const struct args *a, const char *name, struct strv *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->nvals; i++) {
+		if (strcmp(a->vals[i].opt->name, name) == 0)
+			strv_push(out, a->vals[i].value);
+	}
+}
+
+void
 cmd_usage(FILE *f, const struct cmd_entry *entry)
 {
 	const struct cmd_opt	*o;

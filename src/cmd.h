@@ -98,6 +98,9 @@ void		 args_release(struct args *);
 int		 args_has(const struct args *, const char *name);
 /* The last value given for the option, or NULL. */
 const char	*args_get(const struct args *, const char *name);
+/* Every value given for the option, in order, added to out. */
+void		 args_values(const struct args *, const char *name,
+		    struct strv *out);
 /* Print "usage: migrate <name> <usage>" and the option table. */
 void		 cmd_usage(FILE *, const struct cmd_entry *);
 /* Print the list of commands. */
@@ -168,10 +171,13 @@ struct cmd_compare {
 /*
  * Connect, reflect the database, load the model into scratch, diff and
  * render both ways; print a WARNING line on ctx->log for each op of the
- * upgrade that can lose data. Release with cmd_compare_release.
+ * upgrade that can lose data, and a hint for each drop and create that
+ * may be a rename. renames (NULL: none) are --rename arguments, "OLD=NEW";
+ * the model's "-- migrate:renamed-from" comments are read too. Release
+ * with cmd_compare_release.
  */
 int		 cmd_compare(struct cmd_compare *, struct cmd_ctx *,
-		    struct err *);
+		    const struct strv *renames, struct err *);
 void		 cmd_compare_release(struct cmd_compare *);
 
 /* cmd-help.c */

@@ -549,6 +549,21 @@ pg_render_op(struct strbuf *out, const struct diff *d, const struct op *op,
 		    ((const struct schema_column *)op->new)->name);
 		strbuf_addstr(out, ";\n");
 		break;
+	case OP_RENAME_CONSTRAINT:
+		pg_render_alter(out, t);
+		strbuf_addstr(out, "RENAME CONSTRAINT ");
+		pg_render_ident(out, op->old_name);
+		strbuf_addstr(out, " TO ");
+		pg_render_ident(out, op->new_name);
+		strbuf_addstr(out, ";\n");
+		break;
+	case OP_RENAME_INDEX:
+		strbuf_addstr(out, "ALTER INDEX ");
+		pg_render_name(out, t->schema, op->old_name);
+		strbuf_addstr(out, " RENAME TO ");
+		pg_render_ident(out, op->new_name);
+		strbuf_addstr(out, ";\n");
+		break;
 	case OP_DROP_INDEX: {
 		const struct schema_index	*x = op->old;
 

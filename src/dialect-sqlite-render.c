@@ -535,6 +535,7 @@ sqlite_render_plan(struct sqlite_render *r, struct err *err)
 		case OP_ADD_UNIQUE:
 		case OP_ADD_CHECK:
 		case OP_ADD_PK:
+		case OP_RENAME_CONSTRAINT:	/* names live in the table */
 		case OP_ALTER_COLUMN:
 			sqlite_render_add_rebuild(r, op->table->name, i);
 			break;
@@ -1039,6 +1040,12 @@ sqlite_render_op(struct sqlite_render *r, const struct op *op)
 		strbuf_addstr(out, ";\n");
 		break;
 	case OP_CREATE_INDEX:
+		sqlite_render_create_index(out, t, op->new);
+		break;
+	case OP_RENAME_INDEX:	/* SQLite cannot rename an index */
+		strbuf_addstr(out, "DROP INDEX ");
+		sqlite_render_quote(out, op->old_name);
+		strbuf_addstr(out, ";\n");
 		sqlite_render_create_index(out, t, op->new);
 		break;
 	case OP_DROP_INDEX:

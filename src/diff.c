@@ -47,6 +47,8 @@ static const char *const diff_names[] = {
 	[OP_CREATE_TABLE] = "create table",
 	[OP_RENAME_TABLE] = "rename table",
 	[OP_RENAME_COLUMN] = "rename column",
+	[OP_RENAME_CONSTRAINT] = "rename constraint",
+	[OP_RENAME_INDEX] = "rename index",
 	[OP_DROP_INDEX] = "drop index",
 	[OP_DROP_UNIQUE] = "drop unique",
 	[OP_DROP_CHECK] = "drop check",
@@ -302,13 +304,48 @@ diff_match(const void *x, void *const *list, size_t n, diff_same_fn same,
 	return NULL;
 }
 
+/*
+ * A dropped object and an added one of the same definition under other
+ * names (a table's renamed, so are the keys PostgreSQL named after it)
+ * become one rename op, in drops; the pair leaves both lists.
+ */
+static void
+diff_objects_renamed(struct diff *drops, size_t d0, struct diff *adds,
+    size_t a0, enum op_kind rename, diff_same_fn same, diff_name_fn name)
+{
+	size_t	 i, j, k;
+
+	for (i = d0; i < drops->n; i++) {
+		struct op	*x = &drops->v[i];
+
+		if (name(x->old) == NULL)
+			continue;
+		for (j = a0; j < adds->n; j++) {
+			struct op	*y = &adds->v[j];
+
+			if (name(y->new) == NULL || !same(x->old, y->new))
+				continue;
+			x->kind = rename;
+			x->table = y->table;
+			x->new = y->new;
+			x->old_name = name(x->old);
+			x->new_name = name(y->new);
+			x->warning = NULL;
+			for (k = j + 1; k < adds->n; k++)
+				adds->v[k - 1] = adds->v[k];
+			adds->n--;
+			break;
+		}
+	}
+}
+
 static void
 diff_objects(struct diff *drops, struct diff *adds, enum op_kind drop,
     enum op_kind add, const struct schema_table *ft,
     const struct schema_table *tt, void *const *fv, size_t fn,
     void *const *tv, size_t tn, diff_same_fn same, diff_name_fn name)
 {
-	size_t	 i;
+	size_t	 i, d0 = drops->n, a0 = adds->n;
 
 	for (i = 0; i < fn; i++) {
 		if (diff_match(fv[i], tv, tn, same, name) == NULL)
@@ -318,6 +355,8 @@ diff_objects(struct diff *drops, struct diff *adds, enum op_kind drop,
 		if (diff_match(tv[i], fv, fn, same, name) == NULL)
 			diff_push(adds, add, tt, NULL, tv[i]);
 	}
+	diff_objects_renamed(drops, d0, adds, a0, add == OP_CREATE_INDEX ?
+	    OP_RENAME_INDEX : OP_RENAME_CONSTRAINT, same, name);
 }
 
 static const char *
@@ -447,6 +486,7 @@ diff_table(struct diff_build *b, const struct schema_table *ft,
 {
 	struct diff	 drops = DIFF_INIT, adds = DIFF_INIT;
 	struct diff	*d = &b->phase[PH_TABLE];
+	struct op	*op;
 
 	diff_objects(&drops, &adds, OP_DROP_INDEX, OP_CREATE_INDEX, ft, tt,
 	    (void *const *)ft->indexes, ft->nindexes,
@@ -460,12 +500,23 @@ diff_table(struct diff_build *b, const struct schema_table *ft,
 	    (void *const *)ft->checks, ft->nchecks,
 	    (void *const *)tt->checks, tt->nchecks, diff_check_same_v,
 	    diff_check_name);
-	if (ft->pk != NULL && (tt->pk == NULL || !diff_key_same(ft->pk,
-	    tt->pk) || !diff_eq(ft->pk->name, tt->pk->name)))
-		diff_push(&drops, OP_DROP_PK, ft, ft->pk, NULL);
-	if (tt->pk != NULL && (ft->pk == NULL || !diff_key_same(ft->pk,
-	    tt->pk) || !diff_eq(ft->pk->name, tt->pk->name)))
-		diff_push(&adds, OP_ADD_PK, tt, NULL, tt->pk);
+	if (ft->pk != NULL && tt->pk != NULL && diff_key_same(ft->pk, tt->pk) &&
+	    ft->pk->name != NULL && tt->pk->name != NULL &&
+	    strcmp(ft->pk->name, tt->pk->name) != 0) {
+		op = diff_push(&drops, OP_RENAME_CONSTRAINT, tt, ft->pk,
+		    tt->pk);
+		op->old_name = ft->pk->name;
+		op->new_name = tt->pk->name;
+	} else {
+		if (ft->pk != NULL && (tt->pk == NULL ||
+		    !diff_key_same(ft->pk, tt->pk) ||
+		    !diff_eq(ft->pk->name, tt->pk->name)))
+			diff_push(&drops, OP_DROP_PK, ft, ft->pk, NULL);
+		if (tt->pk != NULL && (ft->pk == NULL ||
+		    !diff_key_same(ft->pk, tt->pk) ||
+		    !diff_eq(ft->pk->name, tt->pk->name)))
+			diff_push(&adds, OP_ADD_PK, tt, NULL, tt->pk);
+	}
 	diff_objects(&b->phase[PH_DROP_FK], &b->phase[PH_ADD_FK], OP_DROP_FK,
 	    OP_ADD_FK, ft, tt, (void *const *)ft->fks, ft->nfks,
 	    (void *const *)tt->fks, tt->nfks, diff_fk_same_v, diff_fk_name);

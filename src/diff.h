@@ -23,6 +23,8 @@ enum op_kind {
 	OP_CREATE_TABLE,	/* with its keys, checks and acyclic FKs */
 	OP_RENAME_TABLE,
 	OP_RENAME_COLUMN,
+	OP_RENAME_CONSTRAINT,	/* a key, check or FK: same definition */
+	OP_RENAME_INDEX,	/* same definition, new name */
 	OP_DROP_INDEX,
 	OP_DROP_UNIQUE,
 	OP_DROP_CHECK,
@@ -59,6 +61,9 @@ struct op {
 	const char		*after;	/* OP_ADD_ENUM_VALUE: NULL = first */
 	unsigned		 change;	/* OP_ALTER_COLUMN */
 	const char		*warning;	/* destructive: what is lost */
+	/* OP_RENAME_CONSTRAINT, OP_RENAME_INDEX: the names */
+	const char		*old_name;
+	const char		*new_name;
 };
 
 struct diff {

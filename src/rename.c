@@ -268,15 +268,26 @@ rename_hints_scan(struct rename_hints *h, const char *path, const char *text,
 				    "it renames, or on the CREATE TABLE line");
 			if (rc != 0)
 				break;
-			for (i = 0; i < h->n; i++) {
-				if (h->v[i].file != NULL &&
-				    strcmp(h->v[i].table, table.buf) == 0 &&
-				    (is_table ? h->v[i].column == NULL :
-				    h->v[i].column != NULL &&
-				    strcmp(h->v[i].column, elem.buf) == 0))
+			for (i = 0; i < h->n && rc == 0; i++) {
+				const struct rename_hint *y = &h->v[i];
+
+				if (y->file == NULL ||
+				    strcmp(y->table, table.buf) != 0 ||
+				    is_table != (y->column == NULL))
+					continue;
+				if (is_table || strcmp(y->column,
+				    elem.buf) == 0)
 					rc = rename_hint_error(err, path,
 					    lx.tok_line, "a second one for the "
 					    "same name");
+				else if (strcmp(y->from, lx.text.buf) == 0) {
+					strbuf_reset(&elem);
+					strbuf_addf(&elem, "column %s is "
+					    "renamed twice (see line %u)",
+					    y->from, y->line);
+					rc = rename_hint_error(err, path,
+					    lx.tok_line, elem.buf);
+				}
 			}
 			if (rc != 0)
 				break;
