@@ -3,6 +3,7 @@
  * take two), names always quoted and qualified with their schema; a
  * "-- WARNING:" line before what can lose data.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "dialect.h"
@@ -57,16 +58,58 @@ pg_render_alter(struct strbuf *out, const struct schema_table *t)
  * PostgreSQL would name for it. Rendered as serial, which makes that
  * sequence; any other nextval() default needs its sequence first.
  */
+/*
+ * A name as regclass prints it inside a string literal: quoted unless it
+ * is all lower-case letters, digits and '_' (what a sequence name ending
+ * in _seq needs), quotes doubled for the literal.
+ */
+static void
+pg_render_regclass_name(struct strbuf *out, const char *name)
+{
+	const char	*p;
+	int		 plain = !isdigit((unsigned char)name[0]);
+
+	for (p = name; *p != '\0' && plain; p++)
+		plain = islower((unsigned char)*p) ||
+		    isdigit((unsigned char)*p) || *p == '_';
+	if (plain) {
+		strbuf_addstr(out, name);
+		return;
+	}
+	strbuf_addch(out, '"');
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '"')
+			strbuf_addch(out, '"');
+		if (*p == '\'')
+			strbuf_addch(out, '\'');
+		strbuf_addch(out, *p);
+	}
+	strbuf_addch(out, '"');
+}
+
 static const char *
 pg_render_serial(const struct schema_table *t, const struct schema_column *c)
 {
-	struct strbuf	 want = STRBUF_INIT;
+	struct strbuf	 seq = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf	 qual = STRBUF_INIT;
 	const char	*serial = NULL;
 
 	if (c->default_sql == NULL || c->identity != 0)
 		return NULL;
-	strbuf_addf(&want, "nextval('%s_%s_seq'::regclass)", t->name, c->name);
-	if (strcmp(c->default_sql, want.buf) == 0) {
+	/* the sequence's name, bare or under its schema (off search_path) */
+	strbuf_addf(&seq, "%s_%s_seq", t->name, c->name);
+	strbuf_addstr(&want, "nextval('");
+	pg_render_regclass_name(&want, seq.buf);
+	strbuf_addstr(&want, "'::regclass)");
+	if (t->schema != NULL) {
+		strbuf_addstr(&qual, "nextval('");
+		pg_render_regclass_name(&qual, t->schema);
+		strbuf_addch(&qual, '.');
+		pg_render_regclass_name(&qual, seq.buf);
+		strbuf_addstr(&qual, "'::regclass)");
+	}
+	if (strcmp(c->default_sql, want.buf) == 0 || (qual.len > 0 &&
+	    strcmp(c->default_sql, qual.buf) == 0)) {
 		if (strcmp(c->type, "integer") == 0)
 			serial = "serial";
 		else if (strcmp(c->type, "bigint") == 0)
@@ -74,7 +117,9 @@ pg_render_serial(const struct schema_table *t, const struct schema_column *c)
 		else if (strcmp(c->type, "smallint") == 0)
 			serial = "smallserial";
 	}
+	strbuf_release(&seq);
 	strbuf_release(&want);
+	strbuf_release(&qual);
 	return serial;
 }
 

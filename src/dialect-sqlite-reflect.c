@@ -24,6 +24,7 @@ static const char sqlite_reflect_columns_sql[] =
     "JOIN pragma_table_list AS l ON l.schema = 'main' AND l.name = m.name "
     "JOIN pragma_table_xinfo(m.name, 'main') AS c "
     "WHERE m.type = 'table' AND " SQLITE_REFLECT_NOT_INTERNAL " "
+    "AND l.type <> 'shadow' "	/* a virtual table's own storage */
     "ORDER BY m.name, c.cid";
 
 static const char sqlite_reflect_fks_sql[] =

@@ -161,13 +161,24 @@ sqlite_render_mentions(const char *text, const char *word)
  * The text after "CREATE TABLE name" in a CREATE TABLE text (from the
  * blank or '(' that follows the name), or NULL if it does not read so.
  */
+/* Whether a CREATE TABLE text is CREATE VIRTUAL TABLE. */
+static int
+sqlite_render_is_virtual(const char *sql)
+{
+	const char	*p = sqlite_render_skip_blanks(sql);
+
+	p = sqlite_render_skip_blanks(sqlite_render_token_end(p));
+	return strncasecmp(p, "VIRTUAL", 7) == 0 &&
+	    sqlite_render_token_end(p) == p + 7;
+}
+
 static const char *
 sqlite_render_after_name(const char *sql)
 {
 	const char	*p = sqlite_render_skip_blanks(sql), *e;
-	int		 i;
+	int		 i, n = sqlite_render_is_virtual(sql) ? 3 : 2;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < n; i++) {
 		e = sqlite_render_token_end(p);
 		if (e == p)
 			return NULL;
@@ -777,7 +788,8 @@ sqlite_render_create_table(struct strbuf *out, const struct schema_table *t,
 	if (rest == NULL) {
 		sqlite_render_create_from_parts(out, t, name);
 	} else {
-		strbuf_addstr(out, "CREATE TABLE ");
+		strbuf_addstr(out, sqlite_render_is_virtual(t->sql) ?
+		    "CREATE VIRTUAL TABLE " : "CREATE TABLE ");
 		sqlite_render_quote(out, name);
 		if (*rest == '(')
 			strbuf_addch(out, ' ');

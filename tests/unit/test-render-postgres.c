@@ -267,6 +267,17 @@ test_render_generated_and_identity(void **state)
 	    "SELECT string_agg(b::text, ',' ORDER BY id) FROM t", "10,14");
 }
 
+static void
+test_render_serial_quoted(void **state)
+{
+	(void)state;
+	/* serial under names regclass quotes: made as serial, not nextval */
+	roundtrip("", NULL,
+	    "CREATE TABLE \"Order Items\" (\"Id\" serial PRIMARY KEY);\n"
+	    "CREATE TABLE \"we'ird\" (id bigserial PRIMARY KEY);\n", NULL,
+	    NULL);
+}
+
 int
 main(void)
 {
@@ -277,6 +288,7 @@ main(void)
 		cmocka_unit_test(test_render_enums),
 		cmocka_unit_test(test_render_cycle_and_quoting),
 		cmocka_unit_test(test_render_generated_and_identity),
+		cmocka_unit_test(test_render_serial_quoted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
