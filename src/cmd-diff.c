@@ -65,6 +65,7 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
 	struct diff		 up = DIFF_INIT, down = DIFF_INIT;
 	struct rename_hints	 hints = RENAME_HINTS_INIT;
 	struct diff_renames	 ren = DIFF_RENAMES_INIT, back = DIFF_RENAMES_INIT;
+	struct strbuf		 line = STRBUF_INIT;
 	const struct dialect	*d;
 	size_t			 i;
 	int			 rc;
@@ -107,10 +108,14 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
 	cmp->nops = up.n;
 	/* a drop and a create of the same shape: perhaps a rename */
 	for (i = 0; i < up.suggestions.n; i++) {
-		strbuf_addf(&cmp->upgrade, "-- RENAME? %s\n",
+		size_t	 start = cmp->upgrade.len;
+
+		strbuf_addf(&cmp->upgrade, "-- RENAME? %s",
 		    up.suggestions.v[i]);
+		dialect_comment_end(&cmp->upgrade, start);
 		if (!ctx->quiet)
-			fprintf(ctx->log, "hint: %s\n", up.suggestions.v[i]);
+			fprintf(ctx->log, "hint: %s",
+			    cmp->upgrade.buf + start + strlen("-- RENAME? "));
 	}
 	if ((rc = d->render(&cmp->upgrade, &up, cmp->db, cmp->model,
 	    err)) != 0 ||
@@ -129,11 +134,16 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
 			c = op->old;
 		else if (op->kind == OP_ALTER_COLUMN)
 			c = op->new;
-		if (!ctx->quiet)
-			fprintf(ctx->log, "WARNING: %s %s%s%s: %s\n",
-			    diff_op_name(op->kind), op->table != NULL ?
-			    op->table->name : "", c != NULL ? "." : "",
-			    c != NULL ? c->name : "", op->warning);
+		if (ctx->quiet)
+			continue;
+		/* one line, whatever the names hold */
+		strbuf_reset(&line);
+		strbuf_addf(&line, "WARNING: %s %s%s%s: %s",
+		    diff_op_name(op->kind), op->table != NULL ?
+		    op->table->name : "", c != NULL ? "." : "",
+		    c != NULL ? c->name : "", op->warning);
+		dialect_comment_end(&line, 0);
+		fputs(line.buf, ctx->log);
 	}
 done:
 	if (rc != 0)
@@ -143,6 +153,7 @@ done:
 	diff_renames_release(&ren);
 	diff_renames_release(&back);
 	rename_hints_release(&hints);
+	strbuf_release(&line);
 	strv_release(&include);
 	strv_release(&exclude);
 	strv_release(&schemas);

@@ -475,12 +475,19 @@ pg_render_warning(struct strbuf *out, const struct op *op)
 {
 	const struct schema_column	*c = op->kind == OP_DROP_COLUMN ?
 	    op->old : op->new;
+	size_t				 start = out->len;
 
-	strbuf_addf(out, "-- WARNING: %s %s", diff_op_name(op->kind),
-	    op->table != NULL ? op->table->name : "");
-	if (op->kind == OP_DROP_COLUMN || op->kind == OP_ALTER_COLUMN)
-		strbuf_addf(out, ".%s", c->name);
-	strbuf_addf(out, ": %s\n", op->warning);
+	strbuf_addf(out, "-- WARNING: %s", diff_op_name(op->kind));
+	if (op->table != NULL) {
+		strbuf_addch(out, ' ');
+		pg_render_ident(out, op->table->name);
+	}
+	if (op->kind == OP_DROP_COLUMN || op->kind == OP_ALTER_COLUMN) {
+		strbuf_addch(out, '.');
+		pg_render_ident(out, c->name);
+	}
+	strbuf_addf(out, ": %s", op->warning);
+	dialect_comment_end(out, start);
 }
 
 static int

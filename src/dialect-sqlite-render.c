@@ -621,7 +621,7 @@ static void
 sqlite_render_warning(struct strbuf *out, const struct op *op)
 {
 	const char	*what = NULL;
-	size_t		 start = out->len, i;
+	size_t		 start = out->len;
 
 	if (op->warning == NULL)
 		return;
@@ -639,11 +639,7 @@ sqlite_render_warning(struct strbuf *out, const struct op *op)
 		sqlite_render_quote(out, what);
 	}
 	strbuf_addf(out, ": %s", op->warning);
-	for (i = start; i < out->len; i++) {
-		if (out->buf[i] == '\n' || out->buf[i] == '\r')
-			out->buf[i] = ' ';
-	}
-	strbuf_addch(out, '\n');
+	dialect_comment_end(out, start);
 }
 
 static void

@@ -213,3 +213,15 @@ dialect_quote_literal_std(struct strbuf *out, const char *text)
 {
 	dialect_quote(out, text, '\'');
 }
+
+void
+dialect_comment_end(struct strbuf *out, size_t start)
+{
+	size_t	 i;
+
+	for (i = start; i < out->len; i++) {
+		if (out->buf[i] == '\n' || out->buf[i] == '\r')
+			out->buf[i] = ' ';
+	}
+	strbuf_addch(out, '\n');
+}

@@ -160,5 +160,11 @@ void		 rows_add(struct rows *, char **values);
 /* Write text as a SQL string literal or a double-quoted identifier. */
 void		 dialect_quote_ident_std(struct strbuf *, const char *);
 void		 dialect_quote_literal_std(struct strbuf *, const char *);
+/*
+ * End the "-- ..." comment that starts at out->buf[start]: line breaks
+ * in it (a name may hold one) become blanks, so that nothing of it can
+ * run as SQL, and a newline ends it.
+ */
+void		 dialect_comment_end(struct strbuf *out, size_t start);
 
 #endif
