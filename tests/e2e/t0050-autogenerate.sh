@@ -73,7 +73,7 @@ test_expect_success 'pg: a model change: the revision keeps the rows, warns, and
 	expect_grep "ADD COLUMN \"nick\" text" "$f"
 	expect_grep "DROP NOT NULL" "$f"
 	expect_grep "CREATE TABLE \"public\".\"likes\"" "$f"
-	expect_grep "-- WARNING: drop table likes" "$f"
+	expect_grep "-- WARNING: drop table \"likes\": drops the table and its rows" "$f"
 	run_migrate 0 upgrade head
 	test "$(q "SELECT name FROM users WHERE id = 1")" = Ann
 	run_migrate 0 diff
