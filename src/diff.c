@@ -282,8 +282,9 @@ diff_index_same(const struct schema_index *a, const struct schema_index *b)
 /*
  * A list of objects of one kind in from and in to, compared: each from
  * object that has no equal in to is dropped, each to object that has no
- * equal in from is added. "Equal" is the same name and definition; an
- * unnamed object (SQLite) is equal to one of the same definition.
+ * equal in from is added. "Equal" is the same name (or none on both
+ * sides: SQLite's unnamed constraints) and the same definition; naming
+ * or unnaming a constraint is a change, as the table's text shows it.
  */
 typedef int	(*diff_same_fn)(const void *, const void *);
 typedef const char *(*diff_name_fn)(const void *);
@@ -295,10 +296,7 @@ diff_match(const void *x, void *const *list, size_t n, diff_same_fn same,
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
-		const char	*a = name(x), *b = name(list[i]);
-
-		if (a != NULL && b != NULL ? strcmp(a, b) == 0 &&
-		    same(x, list[i]) : same(x, list[i]))
+		if (diff_eq(name(x), name(list[i])) && same(x, list[i]))
 			return list[i];
 	}
 	return NULL;
