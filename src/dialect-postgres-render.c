@@ -670,6 +670,8 @@ pg_render_op(struct strbuf *out, const struct diff *d, const struct op *op,
 		pg_render_fk(out, t, op->new);
 		strbuf_addstr(out, ";\n");
 		break;
+	case OP_TABLE_OPTIONS:	/* SQLite's alone */
+		break;
 	case OP_COMMENT_TABLE:
 		strbuf_addstr(out, "COMMENT ON TABLE ");
 		pg_render_table(out, t);

@@ -510,9 +510,7 @@ static int
 sqlite_render_plan(struct sqlite_render *r, struct err *err)
 {
 	const struct op			*op;
-	const struct schema_table	*ft, *tt;
 	size_t				 i;
-	size_t				 first_view = r->d->n;
 
 	for (i = 0; i < r->d->n; i++) {
 		op = &r->d->v[i];
@@ -547,6 +545,7 @@ sqlite_render_plan(struct sqlite_render *r, struct err *err)
 		case OP_ADD_CHECK:
 		case OP_ADD_PK:
 		case OP_RENAME_CONSTRAINT:	/* names live in the table */
+		case OP_TABLE_OPTIONS:
 		case OP_ALTER_COLUMN:
 			sqlite_render_add_rebuild(r, op->table->name, i);
 			break;
@@ -561,29 +560,9 @@ sqlite_render_plan(struct sqlite_render *r, struct err *err)
 				    sqlite_render_to_name(r, op->table->name),
 				    i);
 			break;
-		case OP_CREATE_VIEW:
-			if (first_view == r->d->n)
-				first_view = i;
-			break;
 		default:
 			break;
 		}
-	}
-	/*
-	 * What the diff does not compare but SQLite can only change by a
-	 * rebuild: WITHOUT ROWID, STRICT, AUTOINCREMENT.
-	 */
-	for (i = 0; i < r->to->ntables; i++) {
-		tt = r->to->tables[i];
-		ft = sqlite_render_from_table(r, tt->name);
-		if (ft == NULL || (ft->without_rowid == tt->without_rowid &&
-		    ft->strict == tt->strict &&
-		    ft->autoincrement == tt->autoincrement))
-			continue;
-		if (sqlite_render_find_rebuild(r, tt->name) == NULL)
-			sqlite_render_add_rebuild(r, tt->name,
-			    first_view > 0 ? first_view - 1 : 0)->last =
-			    first_view > 0 ? first_view - 1 : 0;
 	}
 	/*
 	 * Every op of a rebuilt table moves into the rebuild: it has to run

@@ -61,6 +61,7 @@ static const char *const diff_names[] = {
 	[OP_ADD_CHECK] = "add check",
 	[OP_CREATE_INDEX] = "create index",
 	[OP_COMMENT_TABLE] = "comment on table",
+	[OP_TABLE_OPTIONS] = "change table options",
 	[OP_COMMENT_COLUMN] = "comment on column",
 	[OP_DROP_TABLE] = "drop table",
 	[OP_DROP_ENUM] = "drop enum",
@@ -523,6 +524,9 @@ diff_table(struct diff_build *b, const struct schema_table *ft,
 	diff_append(d, &adds);
 	if (!diff_eq(ft->comment, tt->comment))
 		diff_push(d, OP_COMMENT_TABLE, tt, ft, tt);
+	if (ft->without_rowid != tt->without_rowid ||
+	    ft->strict != tt->strict || ft->autoincrement != tt->autoincrement)
+		diff_push(d, OP_TABLE_OPTIONS, tt, ft, tt);
 	diff_release(&drops);
 	diff_release(&adds);
 }
