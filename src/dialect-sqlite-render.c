@@ -983,15 +983,26 @@ sqlite_render_op(struct sqlite_render *r, const struct op *op)
 		sqlite_render_quote(out, t->name);
 		strbuf_addstr(out, ";\n");
 		break;
-	case OP_RENAME_TABLE:
+	case OP_RENAME_TABLE: {
+		const char	*from = ((const struct schema_table *)
+				    op->old)->name;
+
+		/* SQLite refuses a new name that differs only in case */
+		if (strcasecmp(from, t->name) == 0) {
+			strbuf_addstr(out, "ALTER TABLE ");
+			sqlite_render_quote(out, from);
+			strbuf_addstr(out, " RENAME TO ");
+			sqlite_render_quote(out, SQLITE_RENDER_NEW_PREFIX);
+			strbuf_addstr(out, ";\n");
+			from = SQLITE_RENDER_NEW_PREFIX;
+		}
 		strbuf_addstr(out, "ALTER TABLE ");
-		sqlite_render_quote(out,
-		    ((const struct schema_table *)op->old)->name);
+		sqlite_render_quote(out, from);
 		strbuf_addstr(out, " RENAME TO ");
-		sqlite_render_quote(out,
-		    ((const struct schema_table *)op->new)->name);
+		sqlite_render_quote(out, t->name);
 		strbuf_addstr(out, ";\n");
 		break;
+	}
 	case OP_RENAME_COLUMN:
 		strbuf_addstr(out, "ALTER TABLE ");
 		sqlite_render_quote(out, t->name);

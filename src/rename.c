@@ -676,6 +676,69 @@ rename_column(struct rename_ctx *c, const struct rename_hint *x,
 	return 0;
 }
 
+/* The table of from that tt of to is: renamed into it, or by its name. */
+static const struct schema_table *
+rename_source(const struct rename_ctx *c, const struct schema_table *tt)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->out->n; i++) {
+		if (c->out->v[i].tt == tt && c->out->v[i].fc == NULL)
+			return c->out->v[i].ft;
+	}
+	return schema_find_table(c->from, tt->schema, tt->name);
+}
+
+static int
+rename_taken(const struct rename_ctx *c, const void *ft, const void *fc)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->out->n; i++) {
+		if (fc == NULL ? c->out->v[i].ft == ft &&
+		    c->out->v[i].fc == NULL : c->out->v[i].fc == fc)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * SQLite: a table or column whose name differs only in case is the same
+ * one (SQLite says so), made to match the model by a rename instead of a
+ * drop and a create that would collide, or lose its rows.
+ */
+static void
+rename_case(struct rename_ctx *c)
+{
+	const struct schema_table	*ft, *tt;
+	const struct schema_column	*fc, *tc;
+	size_t				 i, j;
+
+	for (i = 0; i < c->to->ntables; i++) {
+		tt = c->to->tables[i];
+		if (rename_source(c, tt) != NULL ||
+		    (ft = rename_find_table(c, c->from, NULL, tt->name)) ==
+		    NULL || rename_taken(c, ft, NULL) ||
+		    schema_find_table(c->to, NULL, ft->name) != NULL)
+			continue;
+		diff_renames_add(c->out, ft, tt, NULL, NULL);
+	}
+	for (i = 0; i < c->to->ntables; i++) {
+		tt = c->to->tables[i];
+		if ((ft = rename_source(c, tt)) == NULL)
+			continue;
+		for (j = 0; j < tt->ncolumns; j++) {
+			tc = tt->columns[j];
+			if (schema_find_column(ft, tc->name) != NULL ||
+			    (fc = rename_find_column(c, ft, tc->name)) ==
+			    NULL || rename_taken(c, ft, fc) ||
+			    schema_find_column(tt, fc->name) != NULL)
+				continue;
+			diff_renames_add(c->out, ft, tt, fc, tc);
+		}
+	}
+}
+
 int
 rename_resolve(struct diff_renames *out, const struct rename_hints *h,
     const struct schema *from, const struct schema *to,
@@ -709,6 +772,8 @@ rename_resolve(struct diff_renames *out, const struct rename_hints *h,
 			    rename_column(&c, x, tt, err);
 		}
 	}
+	if (rc == 0 && flavor == SQL_SQLITE)
+		rename_case(&c);
 	if (rc != 0)
 		diff_renames_release(out);
 	return rc;

@@ -52,6 +52,8 @@ int	rename_hints_arg(struct rename_hints *, const char *arg,
  * drop something of that kind there (a typo would lose data). A model
  * hint already carried out (the database has the new name and not the
  * old) does nothing, nor one on a table the database does not have.
+ * On SQLite, a table or column whose name differs from the model's only
+ * in case is renamed too.
  */
 int	rename_resolve(struct diff_renames *out, const struct rename_hints *,
 	    const struct schema *from, const struct schema *to,

@@ -224,6 +224,23 @@ test_rename_resolve(void **state)
 	xfree(msg);
 	schema_free(db);
 	schema_free(model);
+
+	/* SQLite: a name that differs only in case is renamed, unasked */
+	db = schema_new();
+	model = schema_new();
+	table(db, "Foo", "Id Name other");
+	table(model, "foo", "id Name other");
+	msg = resolve(db, model, NULL, NULL, &r);
+	assert_string_equal(msg, "");
+	xfree(msg);
+	assert_int_equal(r.n, 2);
+	assert_null(r.v[0].fc);
+	assert_string_equal(r.v[0].tt->name, "foo");
+	assert_string_equal(r.v[1].fc->name, "Id");
+	assert_string_equal(r.v[1].tc->name, "id");
+	diff_renames_release(&r);
+	schema_free(db);
+	schema_free(model);
 }
 
 /* The ops as "kind table[ old>new]; ...". */
