@@ -73,6 +73,7 @@ LIB_OBJS += src/cmd-heads.o
 LIB_OBJS += src/cmd-current.o
 LIB_OBJS += src/cmd-diff.o
 LIB_OBJS += src/cmd-create-all.o
+LIB_OBJS += src/cmd-check.o
 
 UNIT_TESTS += test-cmd
 UNIT_TESTS += test-config

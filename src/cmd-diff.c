@@ -49,6 +49,7 @@ cmd_diff_list(struct strv *out, const struct config *cfg, const char *key)
 void
 cmd_compare_release(struct cmd_compare *cmp)
 {
+	diff_release(&cmp->ops);
 	schema_free(cmp->db);
 	schema_free(cmp->model);
 	strbuf_release(&cmp->upgrade);
@@ -62,7 +63,7 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
 {
 	struct schema_filter	 f;
 	struct strv		 include, exclude, schemas;
-	struct diff		 up = DIFF_INIT, down = DIFF_INIT;
+	struct diff		*up = &cmp->ops, down = DIFF_INIT;
 	struct rename_hints	 hints = RENAME_HINTS_INIT;
 	struct diff_renames	 ren = DIFF_RENAMES_INIT, back = DIFF_RENAMES_INIT;
 	struct strbuf		 line = STRBUF_INIT;
@@ -103,28 +104,28 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
 	    err)) != 0)
 		goto done;
 	diff_renames_reverse(&back, &ren);
-	diff_schemas_renamed(&up, cmp->db, cmp->model, &ren);
+	diff_schemas_renamed(&cmp->ops, cmp->db, cmp->model, &ren);
 	diff_schemas_renamed(&down, cmp->model, cmp->db, &back);
-	cmp->nops = up.n;
+	cmp->nops = up->n;
 	/* a drop and a create of the same shape: perhaps a rename */
-	for (i = 0; i < up.suggestions.n; i++) {
+	for (i = 0; i < up->suggestions.n; i++) {
 		size_t	 start = cmp->upgrade.len;
 
 		strbuf_addf(&cmp->upgrade, "-- RENAME? %s",
-		    up.suggestions.v[i]);
+		    up->suggestions.v[i]);
 		dialect_comment_end(&cmp->upgrade, start);
 		if (!ctx->quiet)
 			fprintf(ctx->log, "hint: %s",
 			    cmp->upgrade.buf + start + strlen("-- RENAME? "));
 	}
-	if ((rc = d->render(&cmp->upgrade, &up, cmp->db, cmp->model,
+	if ((rc = d->render(&cmp->upgrade, up, cmp->db, cmp->model,
 	    err)) != 0 ||
 	    (rc = d->render(&cmp->downgrade, &down, cmp->model, cmp->db,
 	    err)) != 0)
 		goto done;
 	/* what the upgrade destroys, said where the user looks */
-	for (i = 0; i < up.n; i++) {
-		const struct op			*op = &up.v[i];
+	for (i = 0; i < up->n; i++) {
+		const struct op			*op = &up->v[i];
 		const struct schema_column	*c = NULL;
 
 		if (op->warning == NULL)
@@ -148,7 +149,6 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
 done:
 	if (rc != 0)
 		cmd_compare_release(cmp);
-	diff_release(&up);
 	diff_release(&down);
 	diff_renames_release(&ren);
 	diff_renames_release(&back);

@@ -8,6 +8,7 @@
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_branches_entry,
+	&cmd_check_entry,
 	&cmd_config_entry,
 	&cmd_create_all_entry,
 	&cmd_current_entry,

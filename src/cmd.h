@@ -63,6 +63,7 @@ struct cmd_entry {
 };
 
 extern const struct cmd_entry cmd_branches_entry;
+extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_create_all_entry;
 extern const struct cmd_entry cmd_current_entry;
@@ -163,6 +164,7 @@ int		 cmd_revision_write(struct cmd_ctx *, const struct graph *,
 struct cmd_compare {
 	struct schema	*db;
 	struct schema	*model;
+	struct diff	 ops;		/* the upgrade's, on db and model */
 	size_t		 nops;		/* of the upgrade; 0: equal */
 	size_t		 nwarnings;	/* upgrade ops that lose data */
 	struct strbuf	 upgrade;	/* SQL: database -> model */

@@ -1,0 +1,487 @@
+/*
+ * migrate check: the CI gate. The revision graph has the heads it
+ * should, the database is at them, no applied revision's script was
+ * edited since it ran, and the database equals the model; or it says
+ * each place where that is not so, one line each, and exits 1.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "version.h"
+
+static int	cmd_check_exec(struct cmd_ctx *, struct args *, struct err *);
+
+static const struct cmd_opt cmd_check_opts[] = {
+	{ "heads", 0, "rev,...", "the heads the graph must have (default: "
+	    "exactly one)" },
+	{ NULL, 0, NULL, NULL }
+};
+
+const struct cmd_entry cmd_check_entry = {
+	.name = "check",
+	.usage = "[--heads rev,...]",
+	.summary = "Check that revisions, database and model agree (for CI).",
+	.opts = cmd_check_opts,
+	.nargs_min = 0,
+	.nargs_max = 0,
+	.flags = CMD_NEEDS_CONFIG,
+	.exec = cmd_check_exec
+};
+
+/* What check found: one line a problem, printed at the end. */
+struct cmd_check {
+	struct cmd_ctx	*ctx;
+	const struct graph *g;
+	struct strbuf	 out;
+	size_t		 nproblems;
+};
+
+static void
+cmd_check_problem(struct cmd_check *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+cmd_check_problem(struct cmd_check *c, const char *fmt, ...)
+{
+	va_list		 ap;
+	size_t		 start = c->out.len;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&c->out, fmt, ap);
+	va_end(ap);
+	/* one line, whatever names or messages hold */
+	dialect_comment_end(&c->out, start);
+	c->nproblems++;
+}
+
+/* "id (message)" of a revision. */
+static void
+cmd_check_rev(struct strbuf *out, const struct rev *r)
+{
+	strbuf_addstr(out, r->id);
+	if (r->script->message != NULL && *r->script->message != '\0')
+		strbuf_addf(out, " (%s)", r->script->message);
+}
+
+/* The graph has one head, or exactly the heads --heads names. */
+static int
+cmd_check_heads(struct cmd_check *c, const char *want, struct err *err)
+{
+	struct revset	 named = REVSET_INIT;
+	struct target	 t;
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*p;
+	size_t		 i, len;
+	int		 rc = 0;
+
+	memset(&t, 0, sizeof t);
+	for (p = want; p != NULL && *p != '\0' && rc == 0; p += len) {
+		char	*one;
+
+		p += strspn(p, ", ");
+		if ((len = strcspn(p, ", ")) == 0)
+			break;
+		one = xstrndup(p, len);
+		if ((rc = graph_resolve(&t, c->g, one, NULL, err)) == 0) {
+			for (i = 0; i < t.revs.n; i++)
+				revset_add(&named, t.revs.v[i]);
+		}
+		target_release(&t);
+		xfree(one);
+	}
+	if (rc != 0) {
+		err->code = rc = MG_EUSAGE;	/* --heads names nothing */
+		goto done;
+	}
+	for (i = 0; i < c->g->nheads; i++) {
+		if (i > 0)
+			strbuf_addstr(&sb, ", ");
+		cmd_check_rev(&sb, c->g->heads[i]);
+	}
+	if (want == NULL && c->g->nheads > 1) {
+		cmd_check_problem(c, "heads: %zu heads, %s: merge them "
+		    "(migrate merge heads) or name them with --heads",
+		    c->g->nheads, sb.buf);
+	} else if (want != NULL) {
+		for (i = 0; i < c->g->nheads; i++) {
+			if (!revset_has(&named, c->g->heads[i]))
+				cmd_check_problem(c, "heads: %s is a head that "
+				    "--heads does not name", c->g->heads[i]->id);
+		}
+		for (i = 0; i < named.n; i++) {
+			if (named.v[i]->nchildren > 0)
+				cmd_check_problem(c, "heads: %s is not a head "
+				    "(%zu revision%s build%s on it)",
+				    named.v[i]->id, named.v[i]->nchildren,
+				    named.v[i]->nchildren == 1 ? "" : "s",
+				    named.v[i]->nchildren == 1 ? "s" : "");
+		}
+	}
+done:
+	revset_release(&named);
+	strbuf_release(&sb);
+	return rc;
+}
+
+/* The revisions upgrade head would run, one problem each. */
+static int
+cmd_check_pending(struct cmd_check *c, const struct revset *rows,
+    size_t *npending, struct err *err)
+{
+	struct target	 t;
+	struct plan	 p;
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 i;
+	int		 rc;
+
+	memset(&t, 0, sizeof t);
+	memset(&p, 0, sizeof p);
+	*npending = 0;
+	if ((rc = graph_resolve(&t, c->g, "heads", rows, err)) != 0 ||
+	    (rc = graph_plan(&p, c->g, rows, &t, 1, err)) != 0)
+		goto done;
+	for (i = 0; i < rows->n; i++)
+		strbuf_addf(&sb, "%s%s", i ? ", " : "", rows->v[i]->id);
+	for (i = 0; i < p.n; i++) {
+		struct strbuf	 r = STRBUF_INIT;
+
+		cmd_check_rev(&r, p.v[i].rev);
+		cmd_check_problem(c, "pending: %s is not applied (the database "
+		    "is at %s)", r.buf, rows->n > 0 ? sb.buf : "base");
+		strbuf_release(&r);
+	}
+	*npending = p.n;
+done:
+	plan_release(&p);
+	target_release(&t);
+	strbuf_release(&sb);
+	return rc;
+}
+
+/*
+ * Applied revisions whose upgrade part is not what ran: the checksum of
+ * its last successful upgrade in the history table against the script's.
+ * Revisions stamped without running have no checksum and are skipped.
+ */
+static int
+cmd_check_edited(struct cmd_check *c, struct version *v,
+    const struct revset *rows, struct err *err)
+{
+	struct rows	*r = NULL;
+	struct strbuf	 sql = STRBUF_INIT;
+	unsigned char	*applied;
+	const char	**sums;
+	char		 now[65];
+	size_t		 i;
+	int		 rc, exists = 0;
+
+	applied = xcalloc(c->g->nrevs + 1, 1);
+	sums = xcalloc(c->g->nrevs + 1, sizeof *sums);
+	if ((rc = v->dialect->table_exists(&exists, v->conn, v->schema,
+	    v->history, err)) != 0 || !exists)
+		goto done;
+	graph_ancestors(applied, c->g, rows);
+	strbuf_addf(&sql, "SELECT revision, checksum FROM %s WHERE direction "
+	    "= 'upgrade' AND status = 'ok' AND checksum IS NOT NULL ORDER BY "
+	    "id", v->ht.buf);
+	if ((rc = v->dialect->query(&r, v->conn, sql.buf, NULL, 0, err)) != 0)
+		goto done;
+	for (i = 0; i < r->nrows; i++) {	/* the last run wins */
+		struct rev	*x = graph_get(c->g, rows_get(r, i, 0));
+
+		if (x != NULL)
+			sums[x->index] = rows_get(r, i, 1);
+	}
+	for (i = 0; i < c->g->nrevs; i++) {
+		struct rev	*x = c->g->order[i];
+
+		if (!applied[x->index] || sums[x->index] == NULL)
+			continue;
+		script_checksum(now, x->script, 1);
+		if (strcmp(now, sums[x->index]) != 0)
+			cmd_check_problem(c, "edited: %s: the upgrade part of "
+			    "revision %s changed after it was applied (it ran "
+			    "as %.12s, the file now has %.12s); write a new "
+			    "revision instead", x->script->path, x->id,
+			    sums[x->index], now);
+	}
+done:
+	rows_free(r);
+	strbuf_release(&sql);
+	xfree(applied);
+	xfree(sums);
+	return rc;
+}
+
+/* "TYPE NOT NULL DEFAULT x" of a column. */
+static void
+cmd_check_column(struct strbuf *out, const struct schema_column *col)
+{
+	strbuf_addstr(out, col->type);
+	if (col->notnull)
+		strbuf_addstr(out, " NOT NULL");
+	if (col->default_sql != NULL)
+		strbuf_addf(out, " DEFAULT %s", col->default_sql);
+	if (col->generated != NULL)
+		strbuf_addf(out, " GENERATED (%s)", col->generated);
+}
+
+static void
+cmd_check_list(struct strbuf *out, const struct strv *v)
+{
+	size_t	 i;
+
+	strbuf_addch(out, '(');
+	for (i = 0; i < v->n; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : "", v->v[i]);
+	strbuf_addch(out, ')');
+}
+
+static const char *
+cmd_check_or(const char *s, const char *none)
+{
+	return s != NULL ? s : none;
+}
+
+/* One aspect of a column that differs: what the model and database say. */
+static void
+cmd_check_aspect(struct cmd_check *c, const struct op *op,
+    const char *what, const char *model, const char *db)
+{
+	const struct schema_column	*tc = op->new;
+
+	cmd_check_problem(c, "drift: column %s.%s: %s is %s in the model, %s "
+	    "in the database", op->table->name, tc->name, what, model, db);
+}
+
+/*
+ * One op of the diff from the database to the model, as what differs:
+ * "in the model only" is what the upgrade would add.
+ */
+static void
+cmd_check_op(struct cmd_check *c, const struct op *op)
+{
+	struct strbuf			 sb = STRBUF_INIT;
+	const struct schema_column	*fc = op->old, *tc = op->new;
+	const char			*t = op->table != NULL ?
+					    op->table->name : "";
+
+	switch (op->kind) {
+	case OP_CREATE_TABLE:
+		cmd_check_problem(c, "drift: table %s: in the model, not in "
+		    "the database", t);
+		break;
+	case OP_DROP_TABLE:
+		cmd_check_problem(c, "drift: table %s: in the database, not in "
+		    "the model", t);
+		break;
+	case OP_ADD_COLUMN:
+		cmd_check_column(&sb, tc);
+		cmd_check_problem(c, "drift: column %s.%s: in the model (%s), "
+		    "not in the database", t, tc->name, sb.buf);
+		break;
+	case OP_DROP_COLUMN:
+		cmd_check_column(&sb, fc);
+		cmd_check_problem(c, "drift: column %s.%s: in the database "
+		    "(%s), not in the model", t, fc->name, sb.buf);
+		break;
+	case OP_ALTER_COLUMN:
+		if (op->change & OP_CHANGE_TYPE)
+			cmd_check_aspect(c, op, "the type", tc->type, fc->type);
+		if (op->change & OP_CHANGE_NULL)
+			cmd_check_aspect(c, op, "nullability", tc->notnull ?
+			    "NOT NULL" : "NULL", fc->notnull ? "NOT NULL" :
+			    "NULL");
+		if (op->change & OP_CHANGE_DEFAULT)
+			cmd_check_aspect(c, op, "the default",
+			    cmd_check_or(tc->default_sql, "none"),
+			    cmd_check_or(fc->default_sql, "none"));
+		if (op->change & OP_CHANGE_IDENTITY)
+			cmd_check_aspect(c, op, "identity", tc->identity ?
+			    "an identity" : "none", fc->identity ?
+			    "an identity" : "none");
+		if (op->change & OP_CHANGE_GENERATED)
+			cmd_check_aspect(c, op, "the generated expression",
+			    cmd_check_or(tc->generated, "none"),
+			    cmd_check_or(fc->generated, "none"));
+		if (op->change & OP_CHANGE_COLLATION)
+			cmd_check_aspect(c, op, "the collation",
+			    cmd_check_or(tc->collation, "the default"),
+			    cmd_check_or(fc->collation, "the default"));
+		break;
+	case OP_ADD_PK:
+	case OP_DROP_PK: {
+		const struct schema_key	*k = op->kind == OP_ADD_PK ?
+					    op->new : op->old;
+
+		cmd_check_list(&sb, &k->columns);
+		cmd_check_problem(c, "drift: table %s: primary key %s in the "
+		    "%s only", t, sb.buf, op->kind == OP_ADD_PK ? "model" :
+		    "database");
+		break;
+	}
+	case OP_ADD_UNIQUE:
+	case OP_DROP_UNIQUE: {
+		const struct schema_key	*k = op->kind == OP_ADD_UNIQUE ?
+					    op->new : op->old;
+
+		cmd_check_list(&sb, &k->columns);
+		cmd_check_problem(c, "drift: table %s: unique constraint %s%s%s "
+		    "in the %s only", t, cmd_check_or(k->name, ""),
+		    k->name != NULL ? " " : "", sb.buf,
+		    op->kind == OP_ADD_UNIQUE ? "model" : "database");
+		break;
+	}
+	case OP_ADD_CHECK:
+	case OP_DROP_CHECK: {
+		const struct schema_check *k = op->kind == OP_ADD_CHECK ?
+					    op->new : op->old;
+
+		cmd_check_problem(c, "drift: table %s: check constraint %s%s"
+		    "CHECK (%s) in the %s only", t, cmd_check_or(k->name, ""),
+		    k->name != NULL ? " " : "", k->expr,
+		    op->kind == OP_ADD_CHECK ? "model" : "database");
+		break;
+	}
+	case OP_ADD_FK:
+	case OP_DROP_FK: {
+		const struct schema_fk	*k = op->kind == OP_ADD_FK ?
+					    op->new : op->old;
+
+		cmd_check_list(&sb, &k->columns);
+		strbuf_addf(&sb, " REFERENCES %s ", k->ref_table);
+		cmd_check_list(&sb, &k->ref_columns);
+		if (k->on_delete != NULL && strcmp(k->on_delete,
+		    "NO ACTION") != 0)
+			strbuf_addf(&sb, " ON DELETE %s", k->on_delete);
+		if (k->on_update != NULL && strcmp(k->on_update,
+		    "NO ACTION") != 0)
+			strbuf_addf(&sb, " ON UPDATE %s", k->on_update);
+		cmd_check_problem(c, "drift: table %s: foreign key %s%s%s in "
+		    "the %s only", t, cmd_check_or(k->name, ""),
+		    k->name != NULL ? " " : "", sb.buf,
+		    op->kind == OP_ADD_FK ? "model" : "database");
+		break;
+	}
+	case OP_CREATE_INDEX:
+	case OP_DROP_INDEX: {
+		const struct schema_index *x = op->kind == OP_CREATE_INDEX ?
+					    op->new : op->old;
+
+		if (x->sql != NULL)
+			strbuf_addstr(&sb, x->sql);
+		else
+			cmd_check_list(&sb, &x->keys);
+		cmd_check_problem(c, "drift: table %s: index %s in the %s only: "
+		    "%s", t, x->name, op->kind == OP_CREATE_INDEX ? "model" :
+		    "database", sb.buf);
+		break;
+	}
+	case OP_CREATE_VIEW:
+	case OP_DROP_VIEW: {
+		const struct schema_view *x = op->kind == OP_CREATE_VIEW ?
+					    op->new : op->old;
+
+		cmd_check_problem(c, "drift: view %s: %s", x->name,
+		    op->kind == OP_CREATE_VIEW ? "the model's definition is "
+		    "not the database's" : "the database's definition is not "
+		    "the model's");
+		break;
+	}
+	case OP_RENAME_TABLE:
+		cmd_check_problem(c, "drift: table %s: named %s in the database",
+		    t, ((const struct schema_table *)op->old)->name);
+		break;
+	case OP_RENAME_COLUMN:
+		cmd_check_problem(c, "drift: column %s.%s: named %s in the "
+		    "database", t, tc->name, fc->name);
+		break;
+	case OP_RENAME_CONSTRAINT:
+	case OP_RENAME_INDEX:
+		cmd_check_problem(c, "drift: table %s: %s %s is named %s in the "
+		    "database", t, op->kind == OP_RENAME_INDEX ? "index" :
+		    "constraint", op->new_name, op->old_name);
+		break;
+	case OP_COMMENT_TABLE:
+		cmd_check_problem(c, "drift: table %s: the comment differs", t);
+		break;
+	case OP_COMMENT_COLUMN:
+		cmd_check_problem(c, "drift: column %s.%s: the comment differs",
+		    t, tc->name);
+		break;
+	default:
+		cmd_check_problem(c, "drift: %s%s%s", diff_op_name(op->kind),
+		    *t != '\0' ? " " : "", t);
+		break;
+	}
+	strbuf_release(&sb);
+}
+
+static int
+cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
+{
+	struct graph		*g = NULL;
+	struct cmd_check	 c;
+	struct revset		 rows = REVSET_INIT;
+	struct version		 v;
+	struct cmd_compare	 cmp;
+	size_t			 i, npending = 0;
+	int			 rc, missing = 0;
+
+	memset(&c, 0, sizeof c);
+	memset(&v, 0, sizeof v);
+	memset(&cmp, 0, sizeof cmp);
+	strbuf_init(&c.out, 0);
+	c.ctx = ctx;
+	if ((rc = graph_load(&g, ctx->config, err)) != 0)
+		goto done;
+	c.g = g;
+	if ((rc = cmd_check_heads(&c, args_get(args, "heads"), err)) != 0 ||
+	    (rc = cmd_url(ctx, err)) != 0)
+		goto done;
+	/* a SQLite file that is not there is at base: do not create it */
+	missing = ctx->url->kind == URL_SQLITE && !ctx->url->memory &&
+	    access(ctx->url->path, F_OK) != 0 && errno == ENOENT;
+	if (!missing && ((rc = cmd_connect(ctx, err)) != 0 ||
+	    (rc = version_init(&v, ctx->config, ctx->conn->dialect,
+	    ctx->conn, err)) != 0 || (rc = version_rows(&rows, &v, g,
+	    err)) != 0 || (rc = cmd_check_edited(&c, &v, &rows, err)) != 0))
+		goto done;
+	if ((rc = cmd_check_pending(&c, &rows, &npending, err)) != 0)
+		goto done;
+	/* behind: the model is compared with head, not with this database */
+	if (npending == 0 && !missing) {
+		int	 quiet = ctx->quiet;
+
+		ctx->quiet = 1;		/* no warnings or hints: findings */
+		rc = cmd_compare(&cmp, ctx, NULL, err);
+		ctx->quiet = quiet;
+		if (rc != 0)
+			goto done;
+		for (i = 0; i < cmp.ops.n; i++)
+			cmd_check_op(&c, &cmp.ops.v[i]);
+	}
+	fputs(c.out.buf, ctx->out);
+	if (c.nproblems > 0) {
+		rc = err_set(err, MG_ERROR, "check failed: %zu problem%s%s",
+		    c.nproblems, c.nproblems == 1 ? "" : "s", npending > 0 ?
+		    " (the model is compared once the database is at head)" :
+		    "");
+	} else if (!ctx->quiet) {
+		fprintf(ctx->log, "OK: the database is at ");
+		for (i = 0; i < rows.n; i++)
+			fprintf(ctx->log, "%s%s", i ? ", " : "", rows.v[i]->id);
+		fprintf(ctx->log, "%s, no applied revision was edited, and "
+		    "it equals the model\n", rows.n == 0 ? "base" : "");
+	}
+done:
+	cmd_compare_release(&cmp);
+	version_release(&v);
+	revset_release(&rows);
+	strbuf_release(&c.out);
+	graph_free(g);
+	return rc;
+}

@@ -1,0 +1,132 @@
+#!/bin/sh
+# migrate check (issue 5 point 1, and the heads of point 3): exit 0 when
+# the database is at head, no applied revision was edited and the database
+# equals the model; exit 1 naming each place where that is not so; exit 2
+# on usage and configuration errors.
+. "$(dirname "$0")/lib.sh"
+
+sq="'"
+head=e29d6f4a0c18	# the example project's head
+
+# project: the example project's model and revisions, on $url.
+project() {
+	mkdir -p migrations/models migrations/versions
+	cp "$top/migrations/models/"*.sql migrations/models/
+	cp "$top/migrations/versions/"*.sql migrations/versions/
+	write_ini
+}
+
+for d in sqlite pg; do
+	export d
+
+	test_expect_success "$d: at head and equal to the model: exit 0" '
+		new_db ck_ok
+		project
+		run_migrate 0 upgrade head
+		run_migrate 0 check
+		test ! -s out
+		expect_text "OK: the database is at $head, no applied revision was edited, and it equals the model" err
+	'
+
+	test_expect_success "$d: behind: exit 1, each pending revision named" '
+		new_db ck_behind
+		project
+		run_migrate 0 upgrade 8c41d07e2b95
+		run_migrate 1 check
+		expect_text "pending: b7e05a3d91c2 (tag posts) is not applied (the database is at 8c41d07e2b95)
+pending: $head (add comments) is not applied (the database is at 8c41d07e2b95)" out
+		expect_text "migrate: check failed: 2 problems (the model is compared once the database is at head)" err
+	'
+
+	test_expect_success "$d: drift: exit 1, every difference with both sides" '
+		new_db ck_drift
+		project
+		run_migrate 0 upgrade head
+		q "ALTER TABLE users ADD COLUMN extra text"
+		q "DROP INDEX ix_posts_author_id"
+		case $d in
+		sqlite)	;;
+		pg)	q "ALTER TABLE users ALTER COLUMN name TYPE varchar(50)" ;;
+		esac
+		run_migrate 1 check
+		expect_grep "drift: column users.extra: in the database (" out
+		expect_grep "), not in the model" out
+		expect_grep "drift: table posts: index ix_posts_author_id in the model only: CREATE INDEX ix_posts_author_id ON" out
+		case $d in
+		sqlite)	test "$(wc -l <out)" = 2 ;;
+		pg)	expect_grep "drift: column users.name: the type is character varying(100) in the model, character varying(50) in the database" out
+			test "$(wc -l <out)" = 3 ;;
+		esac
+		one_line
+		expect_grep "migrate: check failed: " err
+		# nothing was changed by looking
+		run_migrate 1 check
+	'
+
+	test_expect_success "$d: an applied revision edited afterwards: exit 1" '
+		new_db ck_edit
+		project
+		run_migrate 0 upgrade head
+		f=$(ls migrations/versions/3f2a9c1b7e4d_*.sql)
+		sed -i "s/^-- migrate:upgrade\$/-- migrate:upgrade\n-- an edit/" "$f"
+		grep -q "an edit" "$f"
+		run_migrate 1 check
+		expect_grep "edited: $PWD/$f: the upgrade part of revision 3f2a9c1b7e4d changed after it was applied (it ran as " out
+		test "$(wc -l <out)" = 1
+		# the downgrade part did not run: editing it is not a finding
+		git_free=$(ls migrations/versions/8c41d07e2b95_*.sql)
+		printf "%s\n" "-- a note" >>"$git_free"
+		run_migrate 1 check
+		test "$(wc -l <out)" = 1
+		# a revision that is not applied may change
+		run_migrate 0 downgrade 3f2a9c1b7e4d
+		run_migrate 1 check
+		! grep -q "edited: .*8c41d07e2b95" out
+	'
+
+	test_expect_success "$d: two heads: exit 1 unless --heads names them" '
+		new_db ck_heads
+		mkdir -p migrations/models
+		write_ini
+		write_rev a0000000000a "" "users" "CREATE TABLE users (id INTEGER PRIMARY KEY);" "DROP TABLE users;"
+		write_rev b0000000000b a0000000000a "posts" "CREATE TABLE posts (id INTEGER PRIMARY KEY);" "DROP TABLE posts;"
+		write_rev c0000000000c a0000000000a "tags" "CREATE TABLE tags (id INTEGER PRIMARY KEY);" "DROP TABLE tags;"
+		printf "CREATE TABLE users (id INTEGER PRIMARY KEY);\nCREATE TABLE posts (id INTEGER PRIMARY KEY);\nCREATE TABLE tags (id INTEGER PRIMARY KEY);\n" \
+		    >migrations/models/1.sql
+		run_migrate 0 upgrade heads
+		run_migrate 1 check
+		expect_text "heads: 2 heads, b0000000000b (posts), c0000000000c (tags): merge them (migrate merge heads) or name them with --heads" out
+		run_migrate 0 check --heads b0000000000b,c0000000000c
+		run_migrate 1 check --heads b0000000000b
+		expect_text "heads: c0000000000c is a head that --heads does not name" out
+		run_migrate 1 check --heads a0000000000a,b0000000000b,c0000000000c
+		expect_text "heads: a0000000000a is not a head (2 revisions build on it)" out
+		run_migrate 2 check --heads nosuch
+		one_line
+		expect_grep "nosuch" err
+	'
+
+	test_expect_success "$d: configuration and graph errors: exit 2" '
+		new_db ck_conf
+		project
+		run_migrate 0 upgrade head
+		printf "this is not a header\n" >migrations/versions/zz_broken.sql
+		run_migrate 2 check
+		one_line
+		expect_grep "zz_broken.sql" err
+		rm migrations/versions/zz_broken.sql
+		run_migrate 2 check --nosuch
+		run_migrate 2 check extra-arg
+	'
+done
+
+test_expect_success "sqlite: a database file that does not exist is at base and is not created" '
+	d=sqlite
+	db=$PWD/none.db url="sqlite:///$db"
+	project
+	run_migrate 1 check
+	expect_grep "pending: 3f2a9c1b7e4d (create users) is not applied (the database is at base)" out
+	test ! -e none.db
+'
+
+test_done
