@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -17,12 +18,16 @@ static int	cmd_check_exec(struct cmd_ctx *, struct args *, struct err *);
 static const struct cmd_opt cmd_check_opts[] = {
 	{ "heads", 0, "rev,...", "the heads the graph must have (default: "
 	    "exactly one)" },
+	{ "replay", 0, NULL, "build a scratch database from base to head and "
+	    "compare it with the model, instead of the database" },
+	{ "stairway", 0, NULL, "with --replay, walk each revision up, down "
+	    "and up again" },
 	{ NULL, 0, NULL, NULL }
 };
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
-	.usage = "[--heads rev,...]",
+	.usage = "[--replay [--stairway]] [--heads rev,...]",
 	.summary = "Check that revisions, database and model agree (for CI).",
 	.opts = cmd_check_opts,
 	.nargs_min = 0,
@@ -37,6 +42,10 @@ struct cmd_check {
 	const struct graph *g;
 	struct strbuf	 out;
 	size_t		 nproblems;
+	/* how a difference is told: "drift", "the model", "the database" */
+	const char	*tag;
+	const char	*model;
+	const char	*db;
 };
 
 static void
@@ -253,8 +262,18 @@ cmd_check_aspect(struct cmd_check *c, const struct op *op,
 {
 	const struct schema_column	*tc = op->new;
 
-	cmd_check_problem(c, "drift: column %s.%s: %s is %s in the model, %s "
-	    "in the database", op->table->name, tc->name, what, model, db);
+	cmd_check_problem(c, "%s: column %s.%s: %s is %s in %s, %s in %s",
+	    c->tag, op->table->name, tc->name, what, model, c->model, db,
+	    c->db);
+}
+
+/* "in the model only" or "in the database only" */
+static const char *
+cmd_check_side(const struct cmd_check *c, int model, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	strbuf_addf(sb, "in %s only", model ? c->model : c->db);
+	return sb->buf;
 }
 
 /*
@@ -264,29 +283,25 @@ cmd_check_aspect(struct cmd_check *c, const struct op *op,
 static void
 cmd_check_op(struct cmd_check *c, const struct op *op)
 {
-	struct strbuf			 sb = STRBUF_INIT;
+	struct strbuf			 sb = STRBUF_INIT, side = STRBUF_INIT;
 	const struct schema_column	*fc = op->old, *tc = op->new;
 	const char			*t = op->table != NULL ?
 					    op->table->name : "";
+	const char			*tag = c->tag;
 
 	switch (op->kind) {
 	case OP_CREATE_TABLE:
-		cmd_check_problem(c, "drift: table %s: in the model, not in "
-		    "the database", t);
-		break;
 	case OP_DROP_TABLE:
-		cmd_check_problem(c, "drift: table %s: in the database, not in "
-		    "the model", t);
+		cmd_check_problem(c, "%s: table %s: %s", tag, t,
+		    cmd_check_side(c, op->kind == OP_CREATE_TABLE, &side));
 		break;
 	case OP_ADD_COLUMN:
-		cmd_check_column(&sb, tc);
-		cmd_check_problem(c, "drift: column %s.%s: in the model (%s), "
-		    "not in the database", t, tc->name, sb.buf);
-		break;
 	case OP_DROP_COLUMN:
-		cmd_check_column(&sb, fc);
-		cmd_check_problem(c, "drift: column %s.%s: in the database "
-		    "(%s), not in the model", t, fc->name, sb.buf);
+		cmd_check_column(&sb, op->kind == OP_ADD_COLUMN ? tc : fc);
+		cmd_check_problem(c, "%s: column %s.%s: %s (%s)", tag, t,
+		    op->kind == OP_ADD_COLUMN ? tc->name : fc->name,
+		    cmd_check_side(c, op->kind == OP_ADD_COLUMN, &side),
+		    sb.buf);
 		break;
 	case OP_ALTER_COLUMN:
 		if (op->change & OP_CHANGE_TYPE)
@@ -313,26 +328,19 @@ cmd_check_op(struct cmd_check *c, const struct op *op)
 			    cmd_check_or(fc->collation, "the default"));
 		break;
 	case OP_ADD_PK:
-	case OP_DROP_PK: {
-		const struct schema_key	*k = op->kind == OP_ADD_PK ?
-					    op->new : op->old;
-
-		cmd_check_list(&sb, &k->columns);
-		cmd_check_problem(c, "drift: table %s: primary key %s in the "
-		    "%s only", t, sb.buf, op->kind == OP_ADD_PK ? "model" :
-		    "database");
-		break;
-	}
+	case OP_DROP_PK:
 	case OP_ADD_UNIQUE:
 	case OP_DROP_UNIQUE: {
-		const struct schema_key	*k = op->kind == OP_ADD_UNIQUE ?
-					    op->new : op->old;
+		int			 add = op->kind == OP_ADD_PK ||
+					    op->kind == OP_ADD_UNIQUE;
+		const struct schema_key	*k = add ? op->new : op->old;
 
 		cmd_check_list(&sb, &k->columns);
-		cmd_check_problem(c, "drift: table %s: unique constraint %s%s%s "
-		    "in the %s only", t, cmd_check_or(k->name, ""),
-		    k->name != NULL ? " " : "", sb.buf,
-		    op->kind == OP_ADD_UNIQUE ? "model" : "database");
+		cmd_check_problem(c, "%s: table %s: %s %s%s%s %s", tag, t,
+		    op->kind == OP_ADD_PK || op->kind == OP_DROP_PK ?
+		    "primary key" : "unique constraint",
+		    cmd_check_or(k->name, ""), k->name != NULL ? " " : "",
+		    sb.buf, cmd_check_side(c, add, &side));
 		break;
 	}
 	case OP_ADD_CHECK:
@@ -340,10 +348,10 @@ cmd_check_op(struct cmd_check *c, const struct op *op)
 		const struct schema_check *k = op->kind == OP_ADD_CHECK ?
 					    op->new : op->old;
 
-		cmd_check_problem(c, "drift: table %s: check constraint %s%s"
-		    "CHECK (%s) in the %s only", t, cmd_check_or(k->name, ""),
-		    k->name != NULL ? " " : "", k->expr,
-		    op->kind == OP_ADD_CHECK ? "model" : "database");
+		cmd_check_problem(c, "%s: table %s: check constraint %s%s"
+		    "CHECK (%s) %s", tag, t, cmd_check_or(k->name, ""),
+		    k->name != NULL ? " " : "", k->expr, cmd_check_side(c,
+		    op->kind == OP_ADD_CHECK, &side));
 		break;
 	}
 	case OP_ADD_FK:
@@ -360,10 +368,9 @@ cmd_check_op(struct cmd_check *c, const struct op *op)
 		if (k->on_update != NULL && strcmp(k->on_update,
 		    "NO ACTION") != 0)
 			strbuf_addf(&sb, " ON UPDATE %s", k->on_update);
-		cmd_check_problem(c, "drift: table %s: foreign key %s%s%s in "
-		    "the %s only", t, cmd_check_or(k->name, ""),
-		    k->name != NULL ? " " : "", sb.buf,
-		    op->kind == OP_ADD_FK ? "model" : "database");
+		cmd_check_problem(c, "%s: table %s: foreign key %s%s%s %s", tag,
+		    t, cmd_check_or(k->name, ""), k->name != NULL ? " " : "",
+		    sb.buf, cmd_check_side(c, op->kind == OP_ADD_FK, &side));
 		break;
 	}
 	case OP_CREATE_INDEX:
@@ -375,9 +382,9 @@ cmd_check_op(struct cmd_check *c, const struct op *op)
 			strbuf_addstr(&sb, x->sql);
 		else
 			cmd_check_list(&sb, &x->keys);
-		cmd_check_problem(c, "drift: table %s: index %s in the %s only: "
-		    "%s", t, x->name, op->kind == OP_CREATE_INDEX ? "model" :
-		    "database", sb.buf);
+		cmd_check_problem(c, "%s: table %s: index %s %s: %s", tag, t,
+		    x->name, cmd_check_side(c, op->kind == OP_CREATE_INDEX,
+		    &side), sb.buf);
 		break;
 	}
 	case OP_CREATE_VIEW:
@@ -385,39 +392,270 @@ cmd_check_op(struct cmd_check *c, const struct op *op)
 		const struct schema_view *x = op->kind == OP_CREATE_VIEW ?
 					    op->new : op->old;
 
-		cmd_check_problem(c, "drift: view %s: %s", x->name,
-		    op->kind == OP_CREATE_VIEW ? "the model's definition is "
-		    "not the database's" : "the database's definition is not "
-		    "the model's");
+		cmd_check_problem(c, "%s: view %s: %s the definition %s", tag,
+		    x->name, op->kind == OP_CREATE_VIEW ? "the model's" :
+		    "this", cmd_check_side(c, op->kind == OP_CREATE_VIEW,
+		    &side));
 		break;
 	}
 	case OP_RENAME_TABLE:
-		cmd_check_problem(c, "drift: table %s: named %s in the database",
-		    t, ((const struct schema_table *)op->old)->name);
+		cmd_check_problem(c, "%s: table %s: named %s in %s", tag, t,
+		    ((const struct schema_table *)op->old)->name, c->db);
 		break;
 	case OP_RENAME_COLUMN:
-		cmd_check_problem(c, "drift: column %s.%s: named %s in the "
-		    "database", t, tc->name, fc->name);
+		cmd_check_problem(c, "%s: column %s.%s: named %s in %s", tag, t,
+		    tc->name, fc->name, c->db);
 		break;
 	case OP_RENAME_CONSTRAINT:
 	case OP_RENAME_INDEX:
-		cmd_check_problem(c, "drift: table %s: %s %s is named %s in the "
-		    "database", t, op->kind == OP_RENAME_INDEX ? "index" :
-		    "constraint", op->new_name, op->old_name);
+		cmd_check_problem(c, "%s: table %s: %s %s is named %s in %s",
+		    tag, t, op->kind == OP_RENAME_INDEX ? "index" :
+		    "constraint", op->new_name, op->old_name, c->db);
 		break;
 	case OP_COMMENT_TABLE:
-		cmd_check_problem(c, "drift: table %s: the comment differs", t);
+		cmd_check_problem(c, "%s: table %s: the comment differs", tag,
+		    t);
 		break;
 	case OP_COMMENT_COLUMN:
-		cmd_check_problem(c, "drift: column %s.%s: the comment differs",
-		    t, tc->name);
+		cmd_check_problem(c, "%s: column %s.%s: the comment differs",
+		    tag, t, tc->name);
 		break;
 	default:
-		cmd_check_problem(c, "drift: %s%s%s", diff_op_name(op->kind),
+		cmd_check_problem(c, "%s: %s%s%s", tag, diff_op_name(op->kind),
 		    *t != '\0' ? " " : "", t);
 		break;
 	}
 	strbuf_release(&sb);
+	strbuf_release(&side);
+}
+
+/*
+ * The scratch database of --replay: SQLite in memory; on PostgreSQL a
+ * database of its own, created (and dropped after) on the server of
+ * dev_url, or of the database URL, which the role must be allowed to.
+ */
+struct cmd_check_scratch {
+	struct conn	*admin;		/* PostgreSQL: where it is created */
+	struct conn	*conn;
+	struct url	*url;
+	char		*name;		/* PostgreSQL: the database */
+};
+
+static int
+cmd_check_scratch_open(struct cmd_check_scratch *sc, struct cmd_ctx *ctx,
+    struct err *err)
+{
+	struct strbuf	 sql = STRBUF_INIT;
+	const char	*dev = config_get(ctx->config, "dev_url");
+	int		 rc;
+
+	memset(sc, 0, sizeof *sc);
+	if ((rc = cmd_url(ctx, err)) != 0)
+		return rc;
+	if (ctx->url->kind == URL_SQLITE) {
+		if ((rc = url_parse(&sc->url, "sqlite://", err)) != 0)
+			return rc;
+		return dialect_connect(&sc->conn, sc->url, err);
+	}
+	if ((rc = url_parse(&sc->url, dev != NULL && *dev != '\0' ? dev :
+	    config_url(ctx->config, ctx->url_flag, ctx->url_env), err)) != 0)
+		return rc;
+	/* as createdb: the server's maintenance database, not the URL's */
+	xfree(sc->url->database);
+	sc->url->database = xstrdup("postgres");
+	if ((rc = dialect_connect(&sc->admin, sc->url, err)) != 0) {
+		xfree(sc->url->database);
+		sc->url->database = xstrdup("template1");
+		err_release(err);
+		if ((rc = dialect_connect(&sc->admin, sc->url, err)) != 0)
+			return rc;
+	}
+	strbuf_addf(&sql, "migrate_replay_%ld_%ld", (long)getpid(),
+	    (long)time(NULL));
+	sc->name = strbuf_detach(&sql, NULL);
+	strbuf_addstr(&sql, "CREATE DATABASE ");
+	dialect_quote_ident_std(&sql, sc->name);
+	if ((rc = sc->admin->dialect->exec(sc->admin, sql.buf, err)) != 0) {
+		xfree(sc->name);
+		sc->name = NULL;
+		strbuf_release(&sql);
+		return err_set(err, rc, "check --replay creates a scratch "
+		    "database and could not: %s (grant CREATEDB, or set "
+		    "dev_url to a server where the role may)", err->msg);
+	}
+	strbuf_release(&sql);
+	xfree(sc->url->database);
+	sc->url->database = xstrdup(sc->name);
+	return dialect_connect(&sc->conn, sc->url, err);
+}
+
+static void
+cmd_check_scratch_close(struct cmd_check_scratch *sc)
+{
+	struct strbuf	 sql = STRBUF_INIT;
+	struct err	 err = ERR_INIT;
+
+	dialect_disconnect(sc->conn);
+	if (sc->name != NULL) {
+		strbuf_addstr(&sql, "DROP DATABASE IF EXISTS ");
+		dialect_quote_ident_std(&sql, sc->name);
+		(void)sc->admin->dialect->exec(sc->admin, sql.buf, &err);
+	}
+	dialect_disconnect(sc->admin);
+	url_free(sc->url);
+	xfree(sc->name);
+	strbuf_release(&sql);
+	err_release(&err);
+	memset(sc, 0, sizeof *sc);
+}
+
+/* Run one step; a failure is a problem naming the script and line. */
+static int
+cmd_check_step(struct cmd_check *c, struct version *v, struct rev *r,
+    int upgrade, const struct revset *from, const struct revset *to,
+    const char *what)
+{
+	struct plan	 p;
+	struct step	 s;
+	struct err	 err = ERR_INIT;
+	int		 rc;
+
+	memset(&s, 0, sizeof s);
+	s.rev = r;
+	s.upgrade = upgrade;
+	s.from = *from;
+	s.to = *to;
+	p.v = &s;
+	p.n = p.alloc = 1;
+	if ((rc = version_run(v, &p, &err)) != 0) {
+		struct strbuf	 where = STRBUF_INIT;
+
+		if (err.path != NULL)
+			strbuf_addf(&where, "%s:", err.path);
+		if (err.path != NULL && err.line > 0)
+			strbuf_addf(&where, "%u:", err.line);
+		cmd_check_problem(c, "%s: %s of %s failed: %s%s%s", c->tag,
+		    what, r->id, where.buf, where.len > 0 ? " " : "",
+		    err.msg != NULL ? err.msg : "");
+		strbuf_release(&where);
+	}
+	err_release(&err);
+	return rc;
+}
+
+/* The schema of the scratch database now, as diff sees it. */
+static int
+cmd_check_reflect(struct schema **out, struct cmd_ctx *ctx, struct conn *conn,
+    struct err *err)
+{
+	struct schema_filter	 f;
+
+	memset(&f, 0, sizeof f);
+	f.version_table = config_get(ctx->config, "version_table");
+	f.history_table = config_get(ctx->config, "history_table");
+	return conn->dialect->reflect(out, conn, &f, err);
+}
+
+/*
+ * --replay: every revision from base to the heads on a scratch database,
+ * then the scratch compared with the model. --stairway: each revision
+ * up, down (which must give back the schema of before) and up again.
+ */
+static int
+cmd_check_replay(struct cmd_check *c, int stairway, struct err *err)
+{
+	struct cmd_ctx		*ctx = c->ctx;
+	struct cmd_check_scratch sc;
+	struct version		 v;
+	struct revset		 none = REVSET_INIT;
+	struct target		 t;
+	struct plan		 p;
+	struct cmd_compare	 cmp;
+	struct conn		*live;
+	struct url		*live_url;
+	size_t			 i, j;
+	int			 rc, failed = 0;
+
+	memset(&v, 0, sizeof v);
+	memset(&t, 0, sizeof t);
+	memset(&p, 0, sizeof p);
+	memset(&cmp, 0, sizeof cmp);
+	c->tag = stairway ? "stairway" : "replay";
+	c->db = "the revisions";
+	if ((rc = cmd_check_scratch_open(&sc, ctx, err)) != 0 ||
+	    (rc = version_init(&v, ctx->config, sc.conn->dialect, sc.conn,
+	    err)) != 0)
+		goto done;
+	v.log = ctx->log;
+	v.quiet = 1;
+	if ((rc = version_ensure(&v, err)) != 0 ||
+	    (rc = graph_resolve(&t, c->g, "heads", &none, err)) != 0 ||
+	    (rc = graph_plan(&p, c->g, &none, &t, 1, err)) != 0)
+		goto done;
+	for (i = 0; i < p.n && !failed; i++) {
+		struct step	*s = &p.v[i];
+		struct schema	*before = NULL, *after = NULL;
+		struct diff	 d = DIFF_INIT;
+
+		if (!stairway) {
+			failed = cmd_check_step(c, &v, s->rev, 1, &s->from,
+			    &s->to, "the upgrade") != 0;
+			continue;
+		}
+		if ((rc = cmd_check_reflect(&before, ctx, sc.conn, err)) != 0)
+			goto done;
+		failed = cmd_check_step(c, &v, s->rev, 1, &s->from, &s->to,
+		    "the upgrade") != 0 || cmd_check_step(c, &v, s->rev, 0,
+		    &s->to, &s->from, "the downgrade") != 0;
+		if (!failed && (rc = cmd_check_reflect(&after, ctx, sc.conn,
+		    err)) == 0) {
+			struct strbuf	 tag = STRBUF_INIT;
+
+			strbuf_addf(&tag, "stairway: the downgrade of %s",
+			    s->rev->id);
+			c->tag = tag.buf;
+			c->model = "the schema before its upgrade";
+			c->db = "the schema it leaves";
+			diff_schemas(&d, after, before);
+			for (j = 0; j < d.n; j++)
+				cmd_check_op(c, &d.v[j]);
+			c->tag = "stairway";
+			c->model = "the model";
+			c->db = "the revisions";
+			strbuf_release(&tag);
+			failed = d.n > 0;
+		}
+		diff_release(&d);
+		schema_free(before);
+		schema_free(after);
+		if (rc != 0)
+			goto done;
+		if (!failed)
+			failed = cmd_check_step(c, &v, s->rev, 1, &s->from,
+			    &s->to, "the upgrade after the downgrade") != 0;
+	}
+	if (failed)
+		goto done;
+	/* what the revisions built, against the model */
+	live = ctx->conn;
+	live_url = ctx->url;
+	ctx->conn = sc.conn;
+	ctx->url = sc.url;
+	rc = cmd_compare(&cmp, ctx, NULL, err);
+	ctx->conn = live;
+	ctx->url = live_url;
+	if (rc != 0)
+		goto done;
+	c->tag = "replay";
+	for (i = 0; i < cmp.ops.n; i++)
+		cmd_check_op(c, &cmp.ops.v[i]);
+done:
+	cmd_compare_release(&cmp);
+	plan_release(&p);
+	target_release(&t);
+	version_release(&v);
+	cmd_check_scratch_close(&sc);
+	return rc;
 }
 
 static int
@@ -436,12 +674,29 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	memset(&cmp, 0, sizeof cmp);
 	strbuf_init(&c.out, 0);
 	c.ctx = ctx;
+	c.tag = "drift";
+	c.model = "the model";
+	c.db = "the database";
 	if ((rc = graph_load(&g, ctx->config, err)) != 0)
 		goto done;
 	c.g = g;
 	if ((rc = cmd_check_heads(&c, args_get(args, "heads"), err)) != 0 ||
 	    (rc = cmd_url(ctx, err)) != 0)
 		goto done;
+	if (args_has(args, "stairway") && !args_has(args, "replay")) {
+		rc = err_set(err, MG_EUSAGE, "--stairway goes with --replay");
+		goto done;
+	}
+	if (args_has(args, "replay")) {
+		int	 quiet = ctx->quiet;
+
+		ctx->quiet = 1;
+		rc = cmd_check_replay(&c, args_has(args, "stairway"), err);
+		ctx->quiet = quiet;
+		if (rc != 0)
+			goto done;
+		goto report;
+	}
 	/* a SQLite file that is not there is at base: do not create it */
 	missing = ctx->url->kind == URL_SQLITE && !ctx->url->memory &&
 	    access(ctx->url->path, F_OK) != 0 && errno == ENOENT;
@@ -464,11 +719,17 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		for (i = 0; i < cmp.ops.n; i++)
 			cmd_check_op(&c, &cmp.ops.v[i]);
 	}
+report:
 	fputs(c.out.buf, ctx->out);
 	if (c.nproblems > 0) {
 		rc = err_set(err, MG_ERROR, "check failed: %zu problem%s%s",
 		    c.nproblems, c.nproblems == 1 ? "" : "s", npending > 0 ?
 		    " (the model is compared once the database is at head)" :
+		    "");
+	} else if (!ctx->quiet && args_has(args, "replay")) {
+		fprintf(ctx->log, "OK: the revisions build the model from base "
+		    "to head%s\n", args_has(args, "stairway") ? ", and each "
+		    "downgrade gives back the schema of before its upgrade" :
 		    "");
 	} else if (!ctx->quiet) {
 		fprintf(ctx->log, "OK: the database is at ");

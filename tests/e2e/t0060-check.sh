@@ -16,6 +16,14 @@ project() {
 	write_ini
 }
 
+# never: a database URL that --replay must not touch (it does not exist)
+never() {
+	case $d in
+	sqlite)	url="sqlite:///$PWD/never.db" ;;
+	pg)	url=$(echo "$MIGRATE_TEST_PG_URL" | sed "s,/migrate_test\$,/t60_never,") ;;
+	esac
+}
+
 for d in sqlite pg; do
 	export d
 
@@ -49,8 +57,10 @@ pending: $head (add comments) is not applied (the database is at 8c41d07e2b95)" 
 		pg)	q "ALTER TABLE users ALTER COLUMN name TYPE varchar(50)" ;;
 		esac
 		run_migrate 1 check
-		expect_grep "drift: column users.extra: in the database (" out
-		expect_grep "), not in the model" out
+		case $d in
+		sqlite)	expect_grep "drift: column users.extra: in the database only (TEXT)" out ;;
+		pg)	expect_grep "drift: column users.extra: in the database only (text)" out ;;
+		esac
 		expect_grep "drift: table posts: index ix_posts_author_id in the model only: CREATE INDEX ix_posts_author_id ON" out
 		case $d in
 		sqlite)	test "$(wc -l <out)" = 2 ;;
@@ -117,6 +127,53 @@ pending: $head (add comments) is not applied (the database is at 8c41d07e2b95)" 
 		rm migrations/versions/zz_broken.sql
 		run_migrate 2 check --nosuch
 		run_migrate 2 check extra-arg
+	'
+	test_expect_success "$d: --replay: the revisions build the model, with no live database" '
+		never
+		project
+		run_migrate 0 check --replay
+		test ! -s out
+		expect_text "OK: the revisions build the model from base to head" err
+		run_migrate 0 check --replay --stairway
+		expect_text "OK: the revisions build the model from base to head, and each downgrade gives back the schema of before its upgrade" err
+		test ! -e never.db
+		# a model change without a revision
+		printf "CREATE TABLE extra (id integer PRIMARY KEY);\n" >migrations/models/003_extra.sql
+		run_migrate 1 check --replay
+		expect_text "replay: table extra: in the model only" out
+		expect_text "migrate: check failed: 1 problem" err
+		rm migrations/models/003_extra.sql
+		# no scratch database is left behind
+		case $d in
+		pg)	test "$(psql -X -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE ${sq}migrate_replay%$sq")" = 0 ;;
+		esac
+	'
+
+	test_expect_success "$d: --replay: a revision that does not apply, named by file and line" '
+		never
+		project
+		f=$(ls migrations/versions/b7e05a3d91c2_*.sql)
+		sed -i "0,/^CREATE TABLE tags/s/^CREATE TABLE tags/CREATE TABLE tags (/" "$f"
+		run_migrate 1 check --replay
+		expect_grep "replay: the upgrade of b7e05a3d91c2 failed: $PWD/$f:" out
+		test "$(wc -l <out)" = 1
+	'
+
+	test_expect_success "$d: --stairway: a downgrade that leaves a table, and one that fails" '
+		never
+		project
+		f=$(ls migrations/versions/8c41d07e2b95_*.sql)
+		cp "$f" saved
+		sed -i "s/^DROP TABLE posts;\$/SELECT 1;/" "$f"
+		run_migrate 0 check --replay
+		run_migrate 1 check --replay --stairway
+		expect_text "stairway: the downgrade of 8c41d07e2b95: table posts: in the schema it leaves only" out
+		cp saved "$f"
+		sed -i "s/^DROP TABLE posts;\$/DROP TABLE postz;/" "$f"
+		run_migrate 1 check --replay --stairway
+		expect_grep "stairway: the downgrade of 8c41d07e2b95 failed: $PWD/$f:" out
+		run_migrate 2 check --stairway
+		expect_text "migrate: --stairway goes with --replay" err
 	'
 done
 
