@@ -55,6 +55,7 @@ LIB_OBJS += src/dialect-sqlite-render.o
 LIB_OBJS += src/dialect-postgres.o
 LIB_OBJS += src/dialect-postgres-reflect.o
 LIB_OBJS += src/dialect-postgres-render.o
+LIB_OBJS += src/dialect-postgres-objects.o
 LIB_OBJS += src/cmd.o
 LIB_OBJS += src/cmd-config.o
 LIB_OBJS += src/cmd-exec.o

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dialect.h"
+#include "dialect-postgres-objects.h"
 #include "schema.h"
 
 /* A table of the first query, by oid. */
@@ -208,9 +209,12 @@ pg_reflect_tables(struct pg_reflect_ctx *ctx, const struct schema_filter *f,
     struct err *err)
 {
 	static const char	 sql[] =
-	    "SELECT c.oid, n.nspname, c.relname,"
-	    " pg_catalog.obj_description(c.oid, 'pg_class')"
+	    "SELECT c.oid, n.nspname, c.relname, d.description"
 	    " FROM pg_catalog.pg_class c"
+	    /* obj_description() as a join: not a subquery per table */
+	    " LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid"
+	    " AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+	    " AND d.objsubid = 0"
 	    PG_REFLECT_TABLES("c")
 	    PG_REFLECT_NOT_EXT("c.oid", "pg_catalog.pg_class")
 	    " ORDER BY c.oid";
@@ -257,12 +261,16 @@ pg_reflect_columns(struct pg_reflect_ctx *ctx, struct err *err)
 	    " CASE WHEN a.attcollation <> 0"
 	    " AND a.attcollation <> t.typcollation"
 	    " THEN a.attcollation::pg_catalog.regcollation::text END,"
-	    " pg_catalog.col_description(a.attrelid, a.attnum)"
+	    " d.description"
 	    " FROM pg_catalog.pg_attribute a"
 	    " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
 	    " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
 	    " LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid"
 	    " AND ad.adnum = a.attnum"
+	    /* col_description() as a join: not a subquery per column */
+	    " LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid"
+	    " AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+	    " AND d.objsubid = a.attnum"
 	    PG_REFLECT_TABLES("c")
 	    " AND a.attnum > 0 AND NOT a.attisdropped"
 	    " ORDER BY a.attrelid, a.attnum";
@@ -370,21 +378,26 @@ pg_reflect_constraints(struct pg_reflect_ctx *ctx, struct err *err)
 {
 	/*
 	 * Not the copies PostgreSQL makes itself: those cloned onto
-	 * partitions (conparentid) and checks inherited, not declared.
+	 * partitions (conparentid) and checks inherited, even when declared
+	 * too (a table attached as a partition has its parent's so).
 	 */
 	static const char	 head[] =
 	    "SELECT k.conrelid, k.contype, k.conname, k.condeferrable,"
 	    " k.condeferred, k.convalidated,"
-	    PG_REFLECT_KEYNAMES("k.conkey", "k.conrelid") ","
+	    /* key names only where they are read: a subquery a row */
+	    " CASE WHEN k.contype <> 'c' THEN"
+	    PG_REFLECT_KEYNAMES("k.conkey", "k.conrelid") " END,"
 	    " fn.nspname, fc.relname,"
-	    PG_REFLECT_KEYNAMES("k.confkey", "k.confrelid") ","
+	    " CASE WHEN k.contype = 'f' THEN"
+	    PG_REFLECT_KEYNAMES("k.confkey", "k.confrelid") " END,"
 	    " k.confdeltype, k.confupdtype, k.confmatchtype,";
 	static const char	 setcols15[] =
+	    " CASE WHEN k.confdelsetcols IS NOT NULL THEN"
 	    " (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname),"
 	    " ', ' ORDER BY u.i) FROM pg_catalog.unnest(k.confdelsetcols)"
 	    " WITH ORDINALITY u(attnum, i)"
 	    " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid"
-	    " AND a.attnum = u.attnum),";
+	    " AND a.attnum = u.attnum) END,";
 	static const char	 setcols14[] = " NULL::text,";
 	static const char	 tail[] =
 	    " CASE WHEN k.contype = 'c'"
@@ -396,7 +409,7 @@ pg_reflect_constraints(struct pg_reflect_ctx *ctx, struct err *err)
 	    " ON fn.oid = fc.relnamespace"
 	    PG_REFLECT_TABLES("c")
 	    " AND k.contype IN ('p', 'u', 'f', 'c') AND k.conparentid = 0"
-	    " AND (k.contype <> 'c' OR k.conislocal)"
+	    " AND (k.contype <> 'c' OR (k.conislocal AND k.coninhcount = 0))"
 	    " ORDER BY k.conrelid, k.conname";
 	struct strbuf		 sql = STRBUF_INIT;
 	struct rows		*r = NULL;
@@ -466,7 +479,9 @@ pg_reflect_indexes(struct pg_reflect_ctx *ctx, struct err *err)
 	static const char	 sql[] =
 	    "SELECT i.indrelid, ic.relname, i.indisunique, am.amname,"
 	    " pg_catalog.pg_get_expr(i.indpred, i.indrelid),"
-	    " pg_catalog.pg_get_indexdef(i.indexrelid),"
+	    /* read on an index's first row only */
+	    " CASE WHEN k.n = 1 THEN pg_catalog.pg_get_indexdef(i.indexrelid)"
+	    " END,"
 	    " k.n > i.indnkeyatts,"
 	    " pg_catalog.pg_get_indexdef(i.indexrelid, k.n, true),"
 	    " i.indoption[k.n - 1],"
@@ -626,7 +641,10 @@ pg_reflect(struct schema **out, struct conn *conn,
 	struct strv		 public_only = { NULL, 0 };
 	const struct strv	*nspaces;
 	char			*nsparam = NULL;
-	int			 rc;
+	const char		*params[1];
+	struct rows		*r = NULL;
+	struct err		 rerr = ERR_INIT;
+	int			 rc, depth = conn->txn_depth;
 
 	*out = NULL;
 	memset(&ctx, 0, sizeof ctx);
@@ -640,17 +658,34 @@ pg_reflect(struct schema **out, struct conn *conn,
 	ctx.conn = conn;
 	ctx.nspaces = nsparam;
 	ctx.schema = schema_new();
+	/*
+	 * With the first schema alone on the search path, in a transaction
+	 * of its own: what the database prints is qualified the same way
+	 * whatever the session's path (and in scratch, whose schema is the
+	 * only one asked for, nothing changes).
+	 */
+	params[0] = nspaces->v[0];
+	if ((rc = dialect_begin(conn, err)) != 0 ||
+	    (rc = conn->dialect->query(&r, conn, "SELECT pg_catalog.set_config("
+	    "'search_path', pg_catalog.quote_ident($1), true)", params, 1,
+	    err)) != 0)
+		goto done;
 	if ((rc = pg_reflect_tables(&ctx, f, err)) != 0 ||
 	    (rc = pg_reflect_columns(&ctx, err)) != 0 ||
 	    (rc = pg_reflect_constraints(&ctx, err)) != 0 ||
 	    (rc = pg_reflect_indexes(&ctx, err)) != 0 ||
 	    (rc = pg_reflect_enums(&ctx, err)) != 0 ||
-	    (rc = pg_reflect_views(&ctx, err)) != 0)
+	    (rc = pg_reflect_views(&ctx, err)) != 0 ||
+	    (rc = pg_reflect_objects(ctx.schema, conn, nsparam, f, err)) != 0)
 		goto done;
 	schema_sort(ctx.schema);
 	*out = ctx.schema;
 	ctx.schema = NULL;
 done:
+	while (conn->txn_depth > depth && dialect_rollback(conn, &rerr) == 0)
+		;
+	err_release(&rerr);
+	rows_free(r);
 	schema_free(ctx.schema);
 	xfree(ctx.rels);
 	xfree(nsparam);

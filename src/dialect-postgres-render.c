@@ -87,14 +87,35 @@ pg_render_regclass_name(struct strbuf *out, const char *name)
 	strbuf_addch(out, '"');
 }
 
+/* Whether s declares sequence nspace.name itself (not a serial's). */
+static int
+pg_render_has_sequence(const struct schema *s, const char *nspace,
+    const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; s != NULL && i < s->nobjects; i++) {
+		const struct schema_object	*o = s->objects[i];
+
+		if (o->kind == SCHEMA_OBJ_SEQUENCE &&
+		    strcmp(o->name, name) == 0 &&
+		    (nspace == NULL || o->schema == NULL ||
+		    strcmp(o->schema, nspace) == 0))
+			return 1;
+	}
+	return 0;
+}
+
 static const char *
-pg_render_serial(const struct schema_table *t, const struct schema_column *c)
+pg_render_serial(const struct schema *s, const struct schema_table *t,
+    const struct schema_column *c)
 {
 	struct strbuf	 seq = STRBUF_INIT, want = STRBUF_INIT;
 	struct strbuf	 qual = STRBUF_INIT;
 	const char	*serial = NULL;
 
-	if (c->default_sql == NULL || c->identity != 0)
+	if (c->default_sql == NULL || c->identity != 0 ||
+	    strncmp(c->default_sql, "nextval(", 8) != 0)
 		return NULL;
 	/* the sequence's name, bare or under its schema (off search_path) */
 	strbuf_addf(&seq, "%s_%s_seq", t->name, c->name);
@@ -116,6 +137,10 @@ pg_render_serial(const struct schema_table *t, const struct schema_column *c)
 			serial = "bigserial";
 		else if (strcmp(c->type, "smallint") == 0)
 			serial = "smallserial";
+		/* a sequence the model makes itself is not the serial's */
+		if (serial != NULL && pg_render_has_sequence(s, t->schema,
+		    seq.buf))
+			serial = NULL;
 	}
 	strbuf_release(&seq);
 	strbuf_release(&want);
@@ -123,11 +148,72 @@ pg_render_serial(const struct schema_table *t, const struct schema_column *c)
 	return serial;
 }
 
+/* " (START WITH 9 ...)": an identity's options, if any. */
 static void
-pg_render_column(struct strbuf *out, const struct schema_table *t,
+pg_render_identity_options(struct strbuf *out, const struct schema_column *c)
+{
+	size_t	 i;
+
+	if (c->identity_options.n == 0)
+		return;
+	strbuf_addstr(out, " (");
+	for (i = 0; i < c->identity_options.n; i++)
+		strbuf_addf(out, "%s%s", i > 0 ? " " : "",
+		    c->identity_options.v[i]);
+	strbuf_addch(out, ')');
+}
+
+/*
+ * " SET START WITH 9 ...": the options of c's identity that are not
+ * those of o's, and the defaults again for those c has no longer.
+ */
+static void
+pg_render_identity_set(struct strbuf *out, const struct schema_column *o,
     const struct schema_column *c)
 {
-	const char	*serial = pg_render_serial(t, c);
+	static const char *const resets[][2] = {
+		{ "INCREMENT BY ", "INCREMENT BY 1" },
+		{ "MINVALUE ", "NO MINVALUE" },
+		{ "MAXVALUE ", "NO MAXVALUE" },
+		{ "START WITH ", "START WITH 1" },
+		{ "CACHE ", "CACHE 1" },
+		{ "CYCLE", "NO CYCLE" }
+	};
+	size_t	 i, j, k;
+
+	for (i = 0; i < o->identity_options.n; i++) {
+		for (k = 0; k < sizeof resets / sizeof resets[0]; k++) {
+			size_t	 n = strlen(resets[k][0]);
+
+			if (strncmp(o->identity_options.v[i], resets[k][0],
+			    n) != 0)
+				continue;
+			for (j = 0; j < c->identity_options.n; j++) {
+				if (strncmp(c->identity_options.v[j],
+				    resets[k][0], n) == 0)
+					break;
+			}
+			if (j == c->identity_options.n)
+				strbuf_addf(out, " SET %s", resets[k][1]);
+			break;
+		}
+	}
+	for (j = 0; j < c->identity_options.n; j++) {
+		for (i = 0; i < o->identity_options.n; i++) {
+			if (strcmp(o->identity_options.v[i],
+			    c->identity_options.v[j]) == 0)
+				break;
+		}
+		if (i == o->identity_options.n)
+			strbuf_addf(out, " SET %s", c->identity_options.v[j]);
+	}
+}
+
+static void
+pg_render_column(struct strbuf *out, const struct schema *s,
+    const struct schema_table *t, const struct schema_column *c)
+{
+	const char	*serial = pg_render_serial(s, t, c);
 
 	pg_render_ident(out, c->name);
 	strbuf_addf(out, " %s", serial != NULL ? serial : c->type);
@@ -136,9 +222,11 @@ pg_render_column(struct strbuf *out, const struct schema_table *t,
 	if (c->generated != NULL)
 		strbuf_addf(out, " GENERATED ALWAYS AS (%s) STORED",
 		    c->generated);
-	if (c->identity != 0)
+	if (c->identity != 0) {
 		strbuf_addf(out, " GENERATED %s AS IDENTITY",
 		    c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+		pg_render_identity_options(out, c);
+	}
 	if (c->default_sql != NULL && serial == NULL && c->generated == NULL)
 		strbuf_addf(out, " DEFAULT %s", c->default_sql);
 	if (c->notnull)
@@ -220,20 +308,65 @@ pg_render_fk_later(const struct diff *d, const struct schema_fk *fk)
 	return 0;
 }
 
+/* The table t's i-th parent is in (in s), or NULL. */
+static const struct schema_table *
+pg_render_parent(const struct schema *s, const struct schema_table *t,
+    size_t i)
+{
+	return schema_find_table(s, i < t->parent_schemas.n ?
+	    t->parent_schemas.v[i] : t->schema, t->parents.v[i]);
+}
+
+/* The column of a parent of t (in s) that t has name from, or NULL. */
+static const struct schema_column *
+pg_render_inherited(const struct schema *s, const struct schema_table *t,
+    const char *name)
+{
+	const struct schema_table	*p;
+	const struct schema_column	*c;
+	size_t				 i;
+
+	for (i = 0; i < t->parents.n; i++) {
+		if ((p = pg_render_parent(s, t, i)) != NULL &&
+		    (c = schema_find_column(p, name)) != NULL)
+			return c;
+	}
+	return NULL;
+}
+
+static void
+pg_render_parent_name(struct strbuf *out, const struct schema_table *t,
+    size_t i)
+{
+	pg_render_name(out, i < t->parent_schemas.n ?
+	    t->parent_schemas.v[i] : t->schema, t->parents.v[i]);
+}
+
+/*
+ * CREATE TABLE; a partition is made PARTITION OF its parent and a child
+ * INHERITS, both without the columns they have from their parents, whose
+ * defaults and NOT NULL they may then set otherwise.
+ */
 static void
 pg_render_create_table(struct strbuf *out, const struct diff *d,
-    const struct schema_table *t)
+    const struct schema *to, const struct schema_table *t)
 {
-	size_t	 i;
-	int	 n = 0;
+	const struct schema_column	*pc;
+	size_t				 i;
+	int				 n = 0;
 
 	strbuf_addstr(out, "CREATE TABLE ");
 	pg_render_table(out, t);
-	strbuf_addstr(out, " (");
-#define PG_ITEM() strbuf_addstr(out, n++ ? ",\n    " : "\n    ")
+	if (t->partition_bound != NULL && t->parents.n > 0) {
+		strbuf_addstr(out, " PARTITION OF ");
+		pg_render_parent_name(out, t, 0);
+	}
+#define PG_ITEM() strbuf_addstr(out, n++ ? ",\n    " : " (\n    ")
 	for (i = 0; i < t->ncolumns; i++) {
+		if (pg_render_inherited(to, t, t->columns[i]->name) != NULL)
+			continue;
 		PG_ITEM();
-		pg_render_column(out, t, t->columns[i]);
+		pg_render_column(out, to, t, t->columns[i]);
 	}
 	if (t->pk != NULL) {
 		PG_ITEM();
@@ -244,6 +377,8 @@ pg_render_create_table(struct strbuf *out, const struct diff *d,
 		pg_render_key(out, "UNIQUE", t->uniques[i]);
 	}
 	for (i = 0; i < t->nchecks; i++) {
+		if (t->checks[i]->not_valid)
+			continue;	/* added after (see diff.c) */
 		PG_ITEM();
 		pg_render_check(out, t->checks[i]);
 	}
@@ -254,7 +389,49 @@ pg_render_create_table(struct strbuf *out, const struct diff *d,
 		pg_render_fk(out, t, t->fks[i]);
 	}
 #undef PG_ITEM
-	strbuf_addstr(out, "\n);\n");
+	if (n > 0)
+		strbuf_addstr(out, "\n)");
+	else if (t->partition_bound == NULL || t->parents.n == 0)
+		strbuf_addstr(out, " ()");
+	if (t->partition_bound != NULL && t->parents.n > 0)
+		strbuf_addf(out, " %s", t->partition_bound);
+	else if (t->parents.n > 0) {
+		strbuf_addstr(out, " INHERITS (");
+		for (i = 0; i < t->parents.n; i++) {
+			if (i > 0)
+				strbuf_addstr(out, ", ");
+			pg_render_parent_name(out, t, i);
+		}
+		strbuf_addch(out, ')');
+	}
+	if (t->partition_key != NULL)
+		strbuf_addf(out, " PARTITION BY %s", t->partition_key);
+	strbuf_addstr(out, ";\n");
+	/* what a child has otherwise than its parent */
+	for (i = 0; i < t->ncolumns; i++) {
+		const struct schema_column	*c = t->columns[i];
+
+		if ((pc = pg_render_inherited(to, t, c->name)) == NULL)
+			continue;
+		if (!(c->default_sql == NULL ? pc->default_sql == NULL :
+		    pc->default_sql != NULL &&
+		    strcmp(c->default_sql, pc->default_sql) == 0)) {
+			pg_render_alter(out, t);
+			strbuf_addstr(out, "ALTER COLUMN ");
+			pg_render_ident(out, c->name);
+			if (c->default_sql != NULL)
+				strbuf_addf(out, " SET DEFAULT %s;\n",
+				    c->default_sql);
+			else
+				strbuf_addstr(out, " DROP DEFAULT;\n");
+		}
+		if (c->notnull && !pc->notnull) {
+			pg_render_alter(out, t);
+			strbuf_addstr(out, "ALTER COLUMN ");
+			pg_render_ident(out, c->name);
+			strbuf_addstr(out, " SET NOT NULL;\n");
+		}
+	}
 }
 
 static void
@@ -358,7 +535,7 @@ pg_render_serial_renamed(struct strbuf *out, const struct diff *d,
 	int				 renamed = 0;
 
 	if (op->change != OP_CHANGE_DEFAULT || o->default_sql == NULL ||
-	    pg_render_serial(op->table, c) == NULL)
+	    pg_render_serial(NULL, op->table, c) == NULL)
 		return 0;
 	for (i = 0; i < d->n; i++) {
 		if ((d->v[i].kind == OP_RENAME_TABLE ||
@@ -382,7 +559,7 @@ pg_render_serial_renamed(struct strbuf *out, const struct diff *d,
 
 static void
 pg_render_alter_column(struct strbuf *out, const struct diff *d,
-    const struct op *op)
+    const struct schema *to, const struct op *op)
 {
 	const struct schema_table	*t = op->table;
 	const struct schema_column	*o = op->old, *c = op->new;
@@ -409,7 +586,7 @@ pg_render_alter_column(struct strbuf *out, const struct diff *d,
 		strbuf_addstr(out, ";\n");
 		pg_render_alter(out, t);
 		strbuf_addstr(out, "ADD COLUMN ");
-		pg_render_column(out, t, c);
+		pg_render_column(out, to, t, c);
 		strbuf_addstr(out, ";\n");
 		return;
 	}
@@ -435,13 +612,19 @@ pg_render_alter_column(struct strbuf *out, const struct diff *d,
 	if (op->change & OP_CHANGE_IDENTITY) {
 		PG_ALTER();
 		if (c->identity == 0)
-			strbuf_addstr(out, " DROP IDENTITY;\n");
-		else if (o->identity == 0)
-			strbuf_addf(out, " ADD GENERATED %s AS IDENTITY;\n",
+			strbuf_addstr(out, " DROP IDENTITY");
+		else if (o->identity == 0) {
+			strbuf_addf(out, " ADD GENERATED %s AS IDENTITY",
 			    c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
-		else
-			strbuf_addf(out, " SET GENERATED %s;\n",
-			    c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+			pg_render_identity_options(out, c);
+		} else {
+			if (o->identity != c->identity)
+				strbuf_addf(out, " SET GENERATED %s",
+				    c->identity == 'a' ? "ALWAYS" :
+				    "BY DEFAULT");
+			pg_render_identity_set(out, o, c);
+		}
+		strbuf_addstr(out, ";\n");
 	}
 	if ((op->change & OP_CHANGE_DEFAULT) && c->default_sql != NULL) {
 		PG_ALTER();
@@ -470,6 +653,268 @@ pg_render_view_body(struct strbuf *out, const char *def)
 	strbuf_add(out, def, len);
 }
 
+/*
+ * Other objects (struct schema_object): what follows COMMENT ON, DROP
+ * and ALTER is the word of its kind and its identity.
+ */
+static void
+pg_render_kind(struct strbuf *out, const struct schema_object *o)
+{
+	const char	*p;
+
+	for (p = schema_object_kind_name(o->kind); *p != '\0'; p++)
+		strbuf_addch(out, (char)(*p - 'a' + 'A'));
+	strbuf_addf(out, " %s", o->identity);
+}
+
+static void
+pg_render_object_comment(struct strbuf *out, const struct schema_object *o)
+{
+	strbuf_addstr(out, "COMMENT ON ");
+	pg_render_kind(out, o);
+	strbuf_addstr(out, " IS ");
+	pg_render_literal_or_null(out, o->comment);
+	strbuf_addstr(out, ";\n");
+}
+
+static int
+pg_render_has(const struct strv *names, const struct strv *defs,
+    const char *name, const char *def)
+{
+	size_t	 i;
+
+	for (i = 0; i < names->n && i < defs->n; i++) {
+		if (strcmp(names->v[i], name) == 0 &&
+		    strcmp(defs->v[i], def) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+pg_render_not_valid(const char *def)
+{
+	size_t	 n = strlen(def);
+
+	return n > 10 && strcmp(def + n - 10, " NOT VALID") == 0;
+}
+
+/* ALTER DOMAIN ... ADD CONSTRAINT or DROP CONSTRAINT. */
+static void
+pg_render_domain_check(struct strbuf *out, const struct schema_object *o,
+    const char *name, const char *def)
+{
+	strbuf_addf(out, "ALTER DOMAIN %s ", o->identity);
+	if (def != NULL)
+		strbuf_addstr(out, "ADD ");
+	else
+		strbuf_addstr(out, "DROP ");
+	strbuf_addstr(out, "CONSTRAINT ");
+	pg_render_ident(out, name);
+	if (def != NULL)
+		strbuf_addf(out, " %s", def);
+	strbuf_addstr(out, ";\n");
+}
+
+/*
+ * CREATE DOMAIN, with its checks; those NOT VALID are added after, as
+ * only ALTER DOMAIN can.
+ */
+static void
+pg_render_create_domain(struct strbuf *out, const struct schema_object *o)
+{
+	size_t	 i;
+
+	strbuf_addf(out, "CREATE DOMAIN %s AS %s", o->identity, o->fixed);
+	if (o->default_sql != NULL)
+		strbuf_addf(out, " DEFAULT %s", o->default_sql);
+	if (o->notnull)
+		strbuf_addstr(out, " NOT NULL");
+	for (i = 0; i < o->check_names.n && i < o->check_defs.n; i++) {
+		if (pg_render_not_valid(o->check_defs.v[i]))
+			continue;
+		strbuf_addstr(out, "\n    CONSTRAINT ");
+		pg_render_ident(out, o->check_names.v[i]);
+		strbuf_addf(out, " %s", o->check_defs.v[i]);
+	}
+	strbuf_addstr(out, ";\n");
+	for (i = 0; i < o->check_names.n && i < o->check_defs.n; i++) {
+		if (pg_render_not_valid(o->check_defs.v[i]))
+			pg_render_domain_check(out, o, o->check_names.v[i],
+			    o->check_defs.v[i]);
+	}
+}
+
+/* ALTER DOMAIN: what changed of old's default, NOT NULL and checks. */
+static void
+pg_render_alter_domain(struct strbuf *out, const struct schema_object *old,
+    const struct schema_object *o)
+{
+	size_t	 i;
+
+	for (i = 0; i < old->check_names.n && i < old->check_defs.n; i++) {
+		if (!pg_render_has(&o->check_names, &o->check_defs,
+		    old->check_names.v[i], old->check_defs.v[i]))
+			pg_render_domain_check(out, o, old->check_names.v[i],
+			    NULL);
+	}
+	if (!(o->default_sql == NULL ? old->default_sql == NULL :
+	    old->default_sql != NULL && strcmp(o->default_sql,
+	    old->default_sql) == 0)) {
+		if (o->default_sql != NULL)
+			strbuf_addf(out, "ALTER DOMAIN %s SET DEFAULT %s;\n",
+			    o->identity, o->default_sql);
+		else
+			strbuf_addf(out, "ALTER DOMAIN %s DROP DEFAULT;\n",
+			    o->identity);
+	}
+	if (o->notnull != old->notnull)
+		strbuf_addf(out, "ALTER DOMAIN %s %s NOT NULL;\n", o->identity,
+		    o->notnull ? "SET" : "DROP");
+	for (i = 0; i < o->check_names.n && i < o->check_defs.n; i++) {
+		if (!pg_render_has(&old->check_names, &old->check_defs,
+		    o->check_names.v[i], o->check_defs.v[i]))
+			pg_render_domain_check(out, o, o->check_names.v[i],
+			    o->check_defs.v[i]);
+	}
+}
+
+static void
+pg_render_create_object(struct strbuf *out, const struct schema_object *o)
+{
+	if (o->kind == SCHEMA_OBJ_DOMAIN)
+		pg_render_create_domain(out, o);
+	else
+		strbuf_addf(out, "%s;\n", o->sql);
+	if (o->comment != NULL && o->kind != SCHEMA_OBJ_COMMENT)
+		pg_render_object_comment(out, o);
+}
+
+static void
+pg_render_drop_object(struct strbuf *out, const struct schema_object *o)
+{
+	switch (o->kind) {
+	case SCHEMA_OBJ_CONSTRAINT:
+		strbuf_addstr(out, "ALTER TABLE ");
+		pg_render_name(out, o->table_schema, o->table);
+		strbuf_addstr(out, " DROP CONSTRAINT ");
+		pg_render_ident(out, o->name);
+		strbuf_addstr(out, ";\n");
+		break;
+	case SCHEMA_OBJ_COMMENT:
+		strbuf_addf(out, "COMMENT ON %s IS NULL;\n", o->identity);
+		break;
+	default:
+		strbuf_addstr(out, "DROP ");
+		pg_render_kind(out, o);
+		strbuf_addstr(out, ";\n");
+		break;
+	}
+}
+
+/* An object changed in place (see OP_OBJECT_*); old NULL: just made. */
+static void
+pg_render_alter_object(struct strbuf *out, const struct op *op)
+{
+	const struct schema_object	*old = op->old, *o = op->new;
+
+	if ((op->change & OP_OBJECT_SQL) || (o->kind == SCHEMA_OBJ_COMMENT &&
+	    (op->change & OP_OBJECT_OWNER))) {
+		if (o->kind == SCHEMA_OBJ_DOMAIN && old != NULL)
+			pg_render_alter_domain(out, old, o);
+		else if (o->kind == SCHEMA_OBJ_SEQUENCE)
+			strbuf_addf(out, "ALTER SEQUENCE %s %s;\n", o->identity,
+			    o->options);
+		else
+			strbuf_addf(out, "%s;\n", o->sql);
+	}
+	if ((op->change & OP_OBJECT_OWNER) && o->kind == SCHEMA_OBJ_SEQUENCE) {
+		strbuf_addf(out, "ALTER SEQUENCE %s OWNED BY ", o->identity);
+		if (o->table != NULL && o->column != NULL) {
+			pg_render_name(out, o->table_schema, o->table);
+			strbuf_addch(out, '.');
+			pg_render_ident(out, o->column);
+		} else
+			strbuf_addstr(out, "NONE");
+		strbuf_addstr(out, ";\n");
+	}
+	if ((op->change & OP_OBJECT_COMMENT) && o->kind != SCHEMA_OBJ_COMMENT)
+		pg_render_object_comment(out, o);
+}
+
+/*
+ * A kept table's parents or bound: detached from what it leaves, then
+ * attached to what it joins. How a table is partitioned cannot change.
+ */
+static int
+pg_render_alter_parent(struct strbuf *out, const struct schema_table *old,
+    const struct schema_table *t, struct err *err)
+{
+	size_t	 i, j;
+	int	 same_bound;
+
+	if (!(old->partition_key == NULL ? t->partition_key == NULL :
+	    t->partition_key != NULL && strcmp(old->partition_key,
+	    t->partition_key) == 0))
+		return err_set(err, MG_ERROR, "table %s: PostgreSQL cannot "
+		    "change how a table is partitioned (%s, then %s): make "
+		    "that change by hand", t->name, old->partition_key != NULL ?
+		    old->partition_key : "not partitioned",
+		    t->partition_key != NULL ? t->partition_key :
+		    "not partitioned");
+	same_bound = old->partition_bound == NULL ?
+	    t->partition_bound == NULL : t->partition_bound != NULL &&
+	    strcmp(old->partition_bound, t->partition_bound) == 0;
+	for (i = 0; i < old->parents.n; i++) {
+		for (j = 0; j < t->parents.n; j++) {
+			if (strcmp(old->parents.v[i], t->parents.v[j]) == 0 &&
+			    i < old->parent_schemas.n &&
+			    j < t->parent_schemas.n &&
+			    strcmp(old->parent_schemas.v[i],
+			    t->parent_schemas.v[j]) == 0)
+				break;
+		}
+		if (j < t->parents.n && same_bound)
+			continue;
+		if (old->partition_bound != NULL) {
+			strbuf_addstr(out, "ALTER TABLE ");
+			pg_render_parent_name(out, old, i);
+			strbuf_addstr(out, " DETACH PARTITION ");
+			pg_render_table(out, t);
+		} else {
+			pg_render_alter(out, t);
+			strbuf_addstr(out, "NO INHERIT ");
+			pg_render_parent_name(out, old, i);
+		}
+		strbuf_addstr(out, ";\n");
+	}
+	for (j = 0; j < t->parents.n; j++) {
+		for (i = 0; i < old->parents.n; i++) {
+			if (strcmp(old->parents.v[i], t->parents.v[j]) == 0 &&
+			    i < old->parent_schemas.n &&
+			    j < t->parent_schemas.n &&
+			    strcmp(old->parent_schemas.v[i],
+			    t->parent_schemas.v[j]) == 0)
+				break;
+		}
+		if (i < old->parents.n && same_bound)
+			continue;
+		if (t->partition_bound != NULL) {
+			strbuf_addstr(out, "ALTER TABLE ");
+			pg_render_parent_name(out, t, j);
+			strbuf_addstr(out, " ATTACH PARTITION ");
+			pg_render_table(out, t);
+			strbuf_addf(out, " %s", t->partition_bound);
+		} else {
+			pg_render_alter(out, t);
+			strbuf_addstr(out, "INHERIT ");
+			pg_render_parent_name(out, t, j);
+		}
+		strbuf_addstr(out, ";\n");
+	}
+	return 0;
+}
+
 static void
 pg_render_warning(struct strbuf *out, const struct op *op)
 {
@@ -477,6 +922,17 @@ pg_render_warning(struct strbuf *out, const struct op *op)
 	    op->old : op->new;
 	size_t				 start = out->len;
 
+	if (op->kind == OP_CREATE_OBJECT || op->kind == OP_DROP_OBJECT ||
+	    op->kind == OP_ALTER_OBJECT) {
+		const struct schema_object	*o = op->new != NULL ?
+		    op->new : op->old;
+
+		strbuf_addf(out, "-- WARNING: %s %s: %s",
+		    schema_object_kind_name(o->kind), o->identity,
+		    op->warning);
+		dialect_comment_end(out, start);
+		return;
+	}
 	strbuf_addf(out, "-- WARNING: %s", diff_op_name(op->kind));
 	if (op->table != NULL) {
 		strbuf_addch(out, ' ');
@@ -578,7 +1034,7 @@ pg_render_op(struct strbuf *out, const struct diff *d, const struct op *op,
 		break;
 	}
 	case OP_CREATE_TABLE:
-		pg_render_create_table(out, d, t);
+		pg_render_create_table(out, d, to, t);
 		break;
 	case OP_DROP_TABLE:
 		strbuf_addstr(out, "DROP TABLE ");
@@ -626,14 +1082,24 @@ pg_render_op(struct strbuf *out, const struct diff *d, const struct op *op,
 	}
 	case OP_CREATE_INDEX: {
 		const struct schema_index	*x = op->new;
+		const char			*only;
 
-		strbuf_addf(out, "%s;\n", x->sql);
+		/*
+		 * A partitioned table's index is printed ON ONLY it; made
+		 * so, its partitions would get none: on all of them.
+		 */
+		only = strstr(x->sql, " ON ONLY ");
+		if (t->partition_key != NULL && only != NULL)
+			strbuf_addf(out, "%.*s ON %s;\n", (int)(only - x->sql),
+			    x->sql, only + 9);
+		else
+			strbuf_addf(out, "%s;\n", x->sql);
 		break;
 	}
 	case OP_ADD_COLUMN:
 		pg_render_alter(out, t);
 		strbuf_addstr(out, "ADD COLUMN ");
-		pg_render_column(out, t, op->new);
+		pg_render_column(out, to, t, op->new);
 		strbuf_addstr(out, ";\n");
 		break;
 	case OP_DROP_COLUMN:
@@ -644,7 +1110,7 @@ pg_render_op(struct strbuf *out, const struct diff *d, const struct op *op,
 		strbuf_addstr(out, ";\n");
 		break;
 	case OP_ALTER_COLUMN:
-		pg_render_alter_column(out, d, op);
+		pg_render_alter_column(out, d, to, op);
 		break;
 	case OP_ADD_PK:
 		pg_render_alter(out, t);
@@ -691,6 +1157,17 @@ pg_render_op(struct strbuf *out, const struct diff *d, const struct op *op,
 		strbuf_addstr(out, ";\n");
 		break;
 	}
+	case OP_CREATE_OBJECT:
+		pg_render_create_object(out, op->new);
+		break;
+	case OP_DROP_OBJECT:
+		pg_render_drop_object(out, op->old);
+		break;
+	case OP_ALTER_OBJECT:
+		pg_render_alter_object(out, op);
+		break;
+	case OP_ALTER_PARENT:
+		return pg_render_alter_parent(out, op->old, t, err);
 	}
 	return 0;
 }
@@ -700,10 +1177,27 @@ pg_render(struct strbuf *out, const struct diff *d,
     const struct schema *from, const struct schema *to, struct err *err)
 {
 	size_t	 i;
-	int	 rc = 0;
+	int	 rc = 0, bodies_off = 0;
 
 	(void)from;
-	for (i = 0; i < d->n && rc == 0; i++)
-		rc = pg_render_op(out, d, &d->v[i], to, err);
+	for (i = 0; i < d->n && rc == 0; i++) {
+		const struct op			*op = &d->v[i];
+		const struct schema_object	*o = op->new;
+
+		/*
+		 * A function's body may read tables made later (pg_dump does
+		 * the same); once, before the first one.
+		 */
+		if (!bodies_off && (op->kind == OP_CREATE_OBJECT ||
+		    (op->kind == OP_ALTER_OBJECT &&
+		    (op->change & OP_OBJECT_SQL))) &&
+		    (o->kind == SCHEMA_OBJ_FUNCTION ||
+		    o->kind == SCHEMA_OBJ_PROCEDURE)) {
+			strbuf_addstr(out,
+			    "SET LOCAL check_function_bodies = off;\n");
+			bodies_off = 1;
+		}
+		rc = pg_render_op(out, d, op, to, err);
+	}
 	return rc;
 }

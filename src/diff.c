@@ -20,15 +20,22 @@
 /* The phases, in the order their ops run. */
 enum diff_phase {
 	PH_RENAME,	/* tables, then columns */
+	PH_CREATE_SCHEMA,
+	PH_DROP_LATE,	/* objects that read tables or views */
 	PH_DROP_VIEW,
 	PH_DROP_FK,
 	PH_ENUM,
+	PH_DROP_REPLACED,	/* early objects made again next */
+	PH_EARLY,	/* objects that read none: domains, sequences ... */
 	PH_CREATE_TABLE,
 	PH_TABLE,	/* each kept or created table's own changes */
 	PH_DROP_TABLE,
+	PH_DROP_EARLY,
 	PH_DROP_ENUM,
 	PH_ADD_FK,
 	PH_CREATE_VIEW,
+	PH_LATE,
+	PH_DROP_SCHEMA,
 	DIFF_PHASES
 };
 
@@ -66,7 +73,11 @@ static const char *const diff_names[] = {
 	[OP_DROP_TABLE] = "drop table",
 	[OP_DROP_ENUM] = "drop enum",
 	[OP_ADD_FK] = "add foreign key",
-	[OP_CREATE_VIEW] = "create view"
+	[OP_CREATE_VIEW] = "create view",
+	[OP_CREATE_OBJECT] = "create object",
+	[OP_DROP_OBJECT] = "drop object",
+	[OP_ALTER_OBJECT] = "alter object",
+	[OP_ALTER_PARENT] = "alter parent"
 };
 
 const char *
@@ -410,10 +421,70 @@ diff_index_same_v(const void *a, const void *b)
  * Tables.
  */
 
+/*
+ * Inheritance. A child (a partition, or a table that INHERITS) has its
+ * parents' columns; what changes them on a parent changes them on its
+ * children, so the children do not change them again.
+ */
+
+/* The column name of a parent of t (in s) that t has it from, or NULL. */
+static const struct schema_column *
+diff_parent_column(const struct schema *s, const struct schema_table *t,
+    const char *name)
+{
+	const struct schema_table	*p;
+	const struct schema_column	*c;
+	size_t				 i;
+
+	for (i = 0; i < t->parents.n; i++) {
+		p = schema_find_table(s, t->parent_schemas.n > i ?
+		    t->parent_schemas.v[i] : t->schema, t->parents.v[i]);
+		if (p != NULL && (c = schema_find_column(p, name)) != NULL)
+			return c;
+	}
+	return NULL;
+}
+
+/* Whether t has the same parents, in the same order, in from and to. */
+static int
+diff_same_parents(const struct schema_table *ft,
+    const struct schema_table *tt)
+{
+	return strv_equal(&ft->parents, &tt->parents) &&
+	    strv_equal(&ft->parent_schemas, &tt->parent_schemas);
+}
+
+/*
+ * The changes to column name of a kept child that its parent makes
+ * (recursing to its children): an OP_CHANGE_* mask, or ~0 when the
+ * column comes or goes with the parent.
+ */
+static unsigned
+diff_inherited(const struct diff_build *b, const struct schema_table *ft,
+    const struct schema_table *tt, const char *name)
+{
+	const struct schema_column	*fp, *tp;
+	unsigned			 mask = 0;
+
+	if (b == NULL || tt->parents.n == 0 || !diff_same_parents(ft, tt))
+		return 0;
+	fp = diff_parent_column(b->from, ft, name);
+	tp = diff_parent_column(b->to, tt, name);
+	if ((fp == NULL) != (tp == NULL))
+		return ~0u;
+	if (fp == NULL)
+		return 0;
+	if (!diff_eq(fp->type, tp->type))
+		mask |= OP_CHANGE_TYPE;
+	if (!diff_eq(fp->collation, tp->collation))
+		mask |= OP_CHANGE_COLLATION;
+	return mask;
+}
+
 /* A kept table's column changes, onto d. */
 static void
-diff_columns(struct diff *d, const struct schema_table *ft,
-    const struct schema_table *tt)
+diff_columns(const struct diff_build *b, struct diff *d,
+    const struct schema_table *ft, const struct schema_table *tt)
 {
 	struct op	*op;
 	size_t		 i;
@@ -424,7 +495,8 @@ diff_columns(struct diff *d, const struct schema_table *ft,
 		unsigned			 change = 0;
 
 		if ((fc = schema_find_column(ft, tc->name)) == NULL) {
-			diff_push(d, OP_ADD_COLUMN, tt, NULL, tc);
+			if (diff_inherited(b, ft, tt, tc->name) != ~0u)
+				diff_push(d, OP_ADD_COLUMN, tt, NULL, tc);
 			continue;
 		}
 		if (!diff_eq(fc->type, tc->type))
@@ -433,13 +505,15 @@ diff_columns(struct diff *d, const struct schema_table *ft,
 			change |= OP_CHANGE_NULL;
 		if (!diff_eq(fc->default_sql, tc->default_sql))
 			change |= OP_CHANGE_DEFAULT;
-		if (fc->identity != tc->identity)
+		if (fc->identity != tc->identity ||
+		    !strv_equal(&fc->identity_options, &tc->identity_options))
 			change |= OP_CHANGE_IDENTITY;
 		if (!diff_eq(fc->generated, tc->generated) ||
 		    fc->generated_stored != tc->generated_stored)
 			change |= OP_CHANGE_GENERATED;
 		if (!diff_eq(fc->collation, tc->collation))
 			change |= OP_CHANGE_COLLATION;
+		change &= ~diff_inherited(b, ft, tt, tc->name);
 		if (change != 0) {
 			op = diff_push(d, OP_ALTER_COLUMN, tt, fc, tc);
 			op->change = change;
@@ -457,7 +531,8 @@ diff_columns(struct diff *d, const struct schema_table *ft,
 			diff_push(d, OP_COMMENT_COLUMN, tt, fc, tc);
 	}
 	for (i = 0; i < ft->ncolumns; i++) {
-		if (schema_find_column(tt, ft->columns[i]->name) == NULL) {
+		if (schema_find_column(tt, ft->columns[i]->name) == NULL &&
+		    diff_inherited(b, ft, tt, ft->columns[i]->name) != ~0u) {
 			op = diff_push(d, OP_DROP_COLUMN, ft, ft->columns[i],
 			    NULL);
 			op->warning = "drops the column and its values";
@@ -520,15 +595,50 @@ diff_table(struct diff_build *b, const struct schema_table *ft,
 	    OP_ADD_FK, ft, tt, (void *const *)ft->fks, ft->nfks,
 	    (void *const *)tt->fks, tt->nfks, diff_fk_same_v, diff_fk_name);
 	diff_append(d, &drops);
-	diff_columns(d, ft, tt);
+	diff_columns(b, d, ft, tt);
 	diff_append(d, &adds);
 	if (!diff_eq(ft->comment, tt->comment))
 		diff_push(d, OP_COMMENT_TABLE, tt, ft, tt);
 	if (ft->without_rowid != tt->without_rowid ||
 	    ft->strict != tt->strict || ft->autoincrement != tt->autoincrement)
 		diff_push(d, OP_TABLE_OPTIONS, tt, ft, tt);
+	/* last: attached, its columns and checks are those of its parent */
+	if (!diff_same_parents(ft, tt) || !diff_eq(ft->partition_bound,
+	    tt->partition_bound) || !diff_eq(ft->partition_key,
+	    tt->partition_key))
+		diff_push(d, OP_ALTER_PARENT, tt, ft, tt);
 	diff_release(&drops);
 	diff_release(&adds);
+}
+
+/* How many parents up t's first parents go (in s). */
+static int
+diff_depth(const struct schema *s, const struct schema_table *t)
+{
+	int	 d = 0;
+
+	while (t != NULL && t->parents.n > 0 && d < 32) {
+		t = schema_find_table(s, t->parent_schemas.n > 0 ?
+		    t->parent_schemas.v[0] : t->schema, t->parents.v[0]);
+		d++;
+	}
+	return d;
+}
+
+/* Whether t inherits from (or is a partition of) nspace.name. */
+static int
+diff_is_child_of(const struct schema_table *t, const char *nspace,
+    const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->parents.n; i++) {
+		if (strcmp(t->parents.v[i], name) == 0 &&
+		    diff_eq(i < t->parent_schemas.n ? t->parent_schemas.v[i] :
+		    t->schema, nspace))
+			return 1;
+	}
+	return 0;
 }
 
 /* Whether table t is among the n tables of v not yet placed. */
@@ -553,6 +663,34 @@ diff_ref_schema(const struct schema_table *t, const struct schema_fk *fk)
 	return fk->ref_schema != NULL ? fk->ref_schema : t->schema;
 }
 
+/* Whether a parent of t is in from too. */
+static int
+diff_kept_parent(const struct diff_build *b, const struct schema_table *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->parents.n; i++) {
+		if (schema_find_table(b->from, i < t->parent_schemas.n ?
+		    t->parent_schemas.v[i] : t->schema, t->parents.v[i]) !=
+		    NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether d adds fk already. */
+static int
+diff_fk_pushed(const struct diff *d, const struct schema_fk *fk)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->v[i].kind == OP_ADD_FK && d->v[i].new == fk)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * New tables, referenced ones first. When only a cycle is left, the
  * first table of it is created anyway and its foreign keys into tables
@@ -571,6 +709,13 @@ diff_create_tables(struct diff_build *b, const struct schema_table **v,
 		for (i = 0; i < n && pick == n; i++) {
 			int	 ready = !placed[i];
 
+			for (j = 0; ready && j < v[i]->parents.n; j++) {
+				if (diff_pending(v, placed, n,
+				    j < v[i]->parent_schemas.n ?
+				    v[i]->parent_schemas.v[j] : v[i]->schema,
+				    v[i]->parents.v[j]))
+					ready = 0;
+			}
 			for (j = 0; ready && j < v[i]->nfks; j++) {
 				const struct schema_fk *fk = v[i]->fks[j];
 
@@ -585,9 +730,25 @@ diff_create_tables(struct diff_build *b, const struct schema_table **v,
 				pick = i;
 		}
 		if (pick == n) {
-			/* a cycle: break it at the first table left */
-			for (pick = 0; placed[pick]; pick++)
-				;
+			/*
+			 * A cycle: break it at the first table left whose
+			 * parents are there.
+			 */
+			for (pick = 0; pick < n; pick++) {
+				int	 ok = !placed[pick];
+
+				for (j = 0; ok && j < v[pick]->parents.n; j++)
+					ok = !diff_pending(v, placed, n,
+					    j < v[pick]->parent_schemas.n ?
+					    v[pick]->parent_schemas.v[j] :
+					    v[pick]->schema,
+					    v[pick]->parents.v[j]);
+				if (ok)
+					break;
+			}
+			if (pick == n)
+				for (pick = 0; placed[pick]; pick++)
+					;
 			for (j = 0; j < v[pick]->nfks; j++) {
 				const struct schema_fk *fk = v[pick]->fks[j];
 
@@ -599,8 +760,28 @@ diff_create_tables(struct diff_build *b, const struct schema_table **v,
 					    OP_ADD_FK, v[pick], NULL, fk);
 			}
 		}
-		diff_push(&b->phase[PH_CREATE_TABLE], OP_CREATE_TABLE,
-		    v[pick], NULL, v[pick]);
+		/*
+		 * A new child of a kept parent: once the parent's changes
+		 * ran (a column it adds, which the child sets otherwise).
+		 */
+		diff_push(&b->phase[diff_kept_parent(b, v[pick]) ? PH_TABLE :
+		    PH_CREATE_TABLE], OP_CREATE_TABLE, v[pick], NULL, v[pick]);
+		/*
+		 * What is NOT VALID can only be added so (CREATE TABLE would
+		 * check it): after the table, as if added later.
+		 */
+		for (j = 0; j < v[pick]->nchecks; j++) {
+			if (v[pick]->checks[j]->not_valid)
+				diff_push(&b->phase[PH_TABLE], OP_ADD_CHECK,
+				    v[pick], NULL, v[pick]->checks[j]);
+		}
+		for (j = 0; j < v[pick]->nfks; j++) {
+			if (v[pick]->fks[j]->not_valid &&
+			    !diff_fk_pushed(&b->phase[PH_ADD_FK],
+			    v[pick]->fks[j]))
+				diff_push(&b->phase[PH_ADD_FK], OP_ADD_FK,
+				    v[pick], NULL, v[pick]->fks[j]);
+		}
 		for (j = 0; j < v[pick]->nindexes; j++)
 			diff_push(&b->phase[PH_TABLE], OP_CREATE_INDEX,
 			    v[pick], NULL, v[pick]->indexes[j]);
@@ -641,6 +822,9 @@ diff_drop_tables(struct diff_build *b, const struct schema_table **v,
 			for (k = 0; free_ && k < n; k++) {
 				if (placed[k] || k == i)
 					continue;
+				if (diff_is_child_of(v[k], v[i]->schema,
+				    v[i]->name))
+					free_ = 0;
 				for (j = 0; j < v[k]->nfks; j++) {
 					const struct schema_fk *fk =
 					    v[k]->fks[j];
@@ -816,6 +1000,313 @@ diff_views(struct diff_build *b)
 			diff_push(&b->phase[PH_CREATE_VIEW], OP_CREATE_VIEW,
 			    NULL, NULL, b->to->views[i]);
 	}
+}
+
+/*
+ * Other objects (struct schema_object): matched by kind and identity.
+ * One whose text changed is changed in place when its fixed part did not
+ * (ALTER DOMAIN, ALTER SEQUENCE, CREATE OR REPLACE FUNCTION), else it is
+ * dropped and made again. Each phase is then put in the order the
+ * objects' dependencies ask.
+ */
+
+static enum diff_phase
+diff_object_phase(const struct schema_object *o, int drop)
+{
+	if (o->kind == SCHEMA_OBJ_SCHEMA)
+		return drop ? PH_DROP_SCHEMA : PH_CREATE_SCHEMA;
+	if (o->late)
+		return drop ? PH_DROP_LATE : PH_LATE;
+	return drop ? PH_DROP_EARLY : PH_EARLY;
+}
+
+static const struct schema_object *
+diff_op_object(const struct op *op)
+{
+	return op->new != NULL ? op->new : op->old;
+}
+
+/* Whether a lists b among what it uses ("kind identity"). */
+static int
+diff_object_uses(const struct schema_object *a, const struct schema_object *b)
+{
+	const char	*kind;
+	size_t		 i, n;
+
+	if (a->deps.n == 0 || a == b)
+		return 0;
+	kind = schema_object_kind_name(b->kind);
+	n = strlen(kind);
+	for (i = 0; i < a->deps.n; i++) {
+		const char	*d = a->deps.v[i];
+
+		if (strncmp(d, kind, n) == 0 && d[n] == ' ' &&
+		    strcmp(d + n + 1, b->identity) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The object ops of d in dependency order: what is used first, else in
+ * the order they came; drops in the reverse of that.
+ */
+static void
+diff_object_sort(struct diff *d, int drop)
+{
+	struct op	*v;
+	unsigned char	*placed;
+	size_t		 j, k, pick;
+
+	if (d->n < 2)
+		return;
+	v = xcalloc(d->n, sizeof *v);
+	placed = xcalloc(d->n, 1);
+	memcpy(v, d->v, d->n * sizeof *v);
+	for (k = 0; k < d->n; k++) {
+		for (pick = 0; pick < d->n; pick++) {
+			const struct schema_object *o;
+			int	 ready = 1;
+
+			if (placed[pick])
+				continue;
+			o = diff_op_object(&v[pick]);
+			for (j = 0; ready && o->deps.n > 0 && j < d->n; j++)
+				ready = placed[j] || j == pick ||
+				    !diff_object_uses(o, diff_op_object(&v[j]));
+			if (ready)
+				break;
+		}
+		if (pick == d->n)	/* a cycle: the first one left */
+			for (pick = 0; placed[pick]; pick++)
+				;
+		d->v[drop ? d->n - 1 - k : k] = v[pick];
+		placed[pick] = 1;
+	}
+	xfree(v);
+	xfree(placed);
+}
+
+/* Whether view nspace.name is dropped by the diff and made again. */
+static int
+diff_view_remade(const struct diff_build *b, const char *nspace,
+    const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < b->phase[PH_DROP_VIEW].n; i++) {
+		const struct schema_view *v = b->phase[PH_DROP_VIEW].v[i].old;
+
+		if (strcmp(v->name, name) == 0 && diff_eq(v->schema, nspace))
+			return diff_find_view(b->to, v) != NULL;
+	}
+	return 0;
+}
+
+/*
+ * Whether an object goes with what owns it, dropped before the object's
+ * turn: an early object (a sequence OWNED BY a column) whose table or
+ * column goes.
+ */
+static int
+diff_object_taken(const struct diff_build *b, const struct schema_object *o)
+{
+	const struct schema_table	*t;
+
+	if (o->late || o->table == NULL)
+		return 0;
+	if ((t = schema_find_table(b->to, o->table_schema, o->table)) == NULL)
+		return 1;
+	return o->column != NULL && schema_find_column(t, o->column) == NULL;
+}
+
+static void
+diff_object_create(struct diff_build *b, const struct schema_object *o,
+    enum diff_phase ph)
+{
+	struct op	*op;
+
+	diff_push(&b->phase[ph], OP_CREATE_OBJECT, NULL, NULL, o);
+	if (o->kind == SCHEMA_OBJ_SEQUENCE && o->column != NULL) {
+		/* once its table is there */
+		op = diff_push(&b->phase[PH_LATE], OP_ALTER_OBJECT, NULL, NULL,
+		    o);
+		op->change = OP_OBJECT_OWNER;
+	}
+}
+
+static void
+diff_object_drop(struct diff_build *b, const struct schema_object *o,
+    enum diff_phase ph)
+{
+	struct op	*op;
+
+	if (diff_object_taken(b, o))
+		return;
+	op = diff_push(&b->phase[ph], OP_DROP_OBJECT, NULL, o, NULL);
+	if (o->kind == SCHEMA_OBJ_SEQUENCE)
+		op->warning = "drops the sequence and its current value";
+}
+
+static void
+diff_object_alter(struct diff_build *b, const struct schema_object *fo,
+    const struct schema_object *to, unsigned change)
+{
+	struct op	*op;
+
+	if (change & OP_OBJECT_OWNER) {
+		/* an owner once its table is there; none before it goes */
+		op = diff_push(&b->phase[to->column != NULL ? PH_LATE :
+		    PH_EARLY], OP_ALTER_OBJECT, NULL, fo, to);
+		op->change = OP_OBJECT_OWNER;
+	}
+	if ((change &= ~OP_OBJECT_OWNER) != 0) {
+		op = diff_push(&b->phase[diff_object_phase(to, 0)],
+		    OP_ALTER_OBJECT, NULL, fo, to);
+		op->change = change;
+	}
+}
+
+/* Whether the diff has an op on fo or on to already. */
+static int
+diff_object_has_ops(const struct diff_build *b, const struct schema_object *fo,
+    const struct schema_object *to)
+{
+	static const enum diff_phase	 phases[] = { PH_CREATE_SCHEMA,
+	    PH_DROP_LATE, PH_DROP_REPLACED, PH_EARLY, PH_DROP_EARLY, PH_LATE,
+	    PH_DROP_SCHEMA };
+	size_t				 i, j;
+
+	for (i = 0; i < sizeof phases / sizeof phases[0]; i++) {
+		const struct diff	*d = &b->phase[phases[i]];
+
+		for (j = 0; j < d->n; j++) {
+			if (d->v[j].old == fo || d->v[j].new == to)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Whether o uses an object the diff drops before o's own turn, or a view
+ * it drops (to make it again, or not).
+ */
+static int
+diff_object_uses_dropped(const struct diff_build *b,
+    const struct schema_object *o)
+{
+	static const enum diff_phase	 phases[] = { PH_DROP_LATE,
+	    PH_DROP_REPLACED };
+	struct strbuf			 sb = STRBUF_INIT;
+	size_t				 i, j;
+	int				 uses = 0;
+
+	if (o->deps.n == 0)
+		return 0;
+	for (i = 0; !uses && i < b->phase[PH_DROP_VIEW].n; i++) {
+		const struct schema_view *v = b->phase[PH_DROP_VIEW].v[i].old;
+
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "relation %s.%s", v->schema != NULL ?
+		    v->schema : "", v->name);
+		for (j = 0; !uses && j < o->deps.n; j++)
+			uses = strcmp(o->deps.v[j], sb.buf) == 0;
+	}
+	strbuf_release(&sb);
+	if (uses)
+		return 1;
+	for (i = 0; i < sizeof phases / sizeof phases[0]; i++) {
+		const struct diff	*d = &b->phase[phases[i]];
+
+		for (j = 0; j < d->n; j++) {
+			if (d->v[j].kind == OP_DROP_OBJECT &&
+			    diff_object_uses(o, d->v[j].old))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static void
+diff_objects_all(struct diff_build *b)
+{
+	const struct schema_object	*fo, *to;
+	struct op			*op;
+	unsigned			 change;
+	size_t				 i;
+	int				 changed;
+
+	for (i = 0; i < b->to->nobjects; i++) {
+		to = b->to->objects[i];
+		fo = schema_find_object(b->from, to->kind, to->identity);
+		if (fo == NULL) {
+			diff_object_create(b, to, diff_object_phase(to, 0));
+			continue;
+		}
+		change = 0;
+		if (!diff_eq(fo->comment, to->comment))
+			change |= OP_OBJECT_COMMENT;
+		if (!diff_eq(fo->column, to->column) ||
+		    !diff_eq(fo->table, to->table) ||
+		    !diff_eq(fo->table_schema, to->table_schema))
+			change |= OP_OBJECT_OWNER;
+		if (!diff_eq(fo->sql, to->sql))
+			change |= OP_OBJECT_SQL;
+		if (to->late && to->table != NULL && diff_view_remade(b,
+		    to->table_schema, to->table)) {
+			/* it went with the view */
+			diff_object_create(b, to, PH_LATE);
+		} else if (change == 0) {
+			continue;
+		} else if (!(change & OP_OBJECT_SQL) ||
+		    (fo->fixed != NULL && to->fixed != NULL &&
+		    strcmp(fo->fixed, to->fixed) == 0)) {
+			diff_object_alter(b, fo, to, change);
+		} else {
+			/* made again: dropped just before, if early */
+			diff_object_drop(b, fo, fo->late ? PH_DROP_LATE :
+			    fo->kind == SCHEMA_OBJ_SCHEMA ? PH_DROP_SCHEMA :
+			    PH_DROP_REPLACED);
+			diff_object_create(b, to, diff_object_phase(to, 0));
+			if (to->kind == SCHEMA_OBJ_DOMAIN ||
+			    to->kind == SCHEMA_OBJ_TYPE ||
+			    to->kind == SCHEMA_OBJ_COLLATION) {
+				op = &b->phase[diff_object_phase(to, 0)].v[
+				    b->phase[diff_object_phase(to, 0)].n - 1];
+				op->warning = "dropped and made again: this "
+				    "fails while a column uses it";
+			}
+		}
+	}
+	for (i = 0; i < b->from->nobjects; i++) {
+		fo = b->from->objects[i];
+		if (schema_find_object(b->to, fo->kind, fo->identity) == NULL)
+			diff_object_drop(b, fo, diff_object_phase(fo, 1));
+	}
+	/* what uses an object made again goes and comes back with it */
+	do {
+		changed = 0;
+		for (i = 0; i < b->to->nobjects; i++) {
+			to = b->to->objects[i];
+			fo = schema_find_object(b->from, to->kind,
+			    to->identity);
+			if (fo == NULL || !diff_object_uses_dropped(b, fo) ||
+			    diff_object_has_ops(b, fo, to))
+				continue;
+			diff_object_drop(b, fo, fo->late ? PH_DROP_LATE :
+			    PH_DROP_REPLACED);
+			diff_object_create(b, to, diff_object_phase(to, 0));
+			changed = 1;
+		}
+	} while (changed);
+	diff_object_sort(&b->phase[PH_CREATE_SCHEMA], 0);
+	diff_object_sort(&b->phase[PH_DROP_LATE], 1);
+	diff_object_sort(&b->phase[PH_DROP_REPLACED], 1);
+	diff_object_sort(&b->phase[PH_EARLY], 0);
+	diff_object_sort(&b->phase[PH_DROP_EARLY], 1);
+	diff_object_sort(&b->phase[PH_LATE], 0);
+	diff_object_sort(&b->phase[PH_DROP_SCHEMA], 1);
 }
 
 /*
@@ -1010,6 +1501,21 @@ diff_rename_table(struct schema *c, struct schema_table *t,
 		diff_rename_set(&c->triggers[i]->table, new);
 		diff_rename_word(&c->triggers[i]->sql, old, new);
 	}
+	/* what hangs on it (triggers, rules ...), and its children */
+	for (i = 0; i < c->nobjects; i++) {
+		struct schema_object	*o = c->objects[i];
+
+		if (o->table == NULL || strcmp(o->table, old) != 0 ||
+		    !diff_eq(o->table_schema, t->schema))
+			continue;
+		diff_rename_set(&o->table, new);
+		diff_rename_word(&o->identity, old, new);
+		diff_rename_word(&o->sql, old, new);
+	}
+	for (i = 0; i < c->ntables; i++) {
+		if (diff_is_child_of(c->tables[i], t->schema, old))
+			diff_rename_list(&c->tables[i]->parents, old, new, 0);
+	}
 	diff_rename_set(&t->name, new);
 	xfree(old);
 }
@@ -1056,6 +1562,16 @@ diff_rename_column(struct schema *c, struct schema_table *t,
 	for (i = 0; i < c->ntriggers; i++) {
 		if (strcmp(c->triggers[i]->table, t->name) == 0)
 			diff_rename_word(&c->triggers[i]->sql, old, new);
+	}
+	for (i = 0; i < c->nobjects; i++) {
+		struct schema_object	*o = c->objects[i];
+
+		if (o->table == NULL || strcmp(o->table, t->name) != 0 ||
+		    !diff_eq(o->table_schema, t->schema))
+			continue;
+		diff_rename_word(&o->sql, old, new);
+		if (o->column != NULL && strcmp(o->column, old) == 0)
+			diff_rename_set(&o->column, new);
 	}
 	xfree(old);
 }
@@ -1190,6 +1706,7 @@ diff_schemas_renamed(struct diff *out, const struct schema *from,
 	const struct schema_table **created, **dropped;
 	struct schema		 *renamed = NULL;
 	size_t			  ncreated = 0, ndropped = 0, i;
+	int			 *depth, maxdepth = 0, level;
 
 	memset(&b, 0, sizeof b);
 	memset(out, 0, sizeof *out);
@@ -1214,16 +1731,27 @@ diff_schemas_renamed(struct diff *out, const struct schema *from,
 	}
 	created = xcalloc(to->ntables + 1, sizeof *created);
 	dropped = xcalloc(from->ntables + 1, sizeof *dropped);
+	/* parents change first: their children follow them */
+	depth = xcalloc(to->ntables + 1, sizeof *depth);
 	for (i = 0; i < to->ntables; i++) {
-		const struct schema_table	*tt = to->tables[i];
-		const struct schema_table	*ft;
-
-		ft = schema_find_table(from, tt->schema, tt->name);
-		if (ft == NULL)
-			created[ncreated++] = tt;
-		else
-			diff_table(&b, ft, tt);
+		if ((depth[i] = diff_depth(to, to->tables[i])) > maxdepth)
+			maxdepth = depth[i];
 	}
+	for (level = 0; level <= maxdepth; level++) {
+		for (i = 0; i < to->ntables; i++) {
+			const struct schema_table	*tt = to->tables[i];
+			const struct schema_table	*ft;
+
+			if (depth[i] != level)
+				continue;
+			ft = schema_find_table(from, tt->schema, tt->name);
+			if (ft == NULL)
+				created[ncreated++] = tt;
+			else
+				diff_table(&b, ft, tt);
+		}
+	}
+	xfree(depth);
 	for (i = 0; i < from->ntables; i++) {
 		const struct schema_table	*ft = from->tables[i];
 
@@ -1234,6 +1762,7 @@ diff_schemas_renamed(struct diff *out, const struct schema *from,
 	diff_create_tables(&b, created, ncreated);
 	diff_drop_tables(&b, dropped, ndropped);
 	diff_views(&b);
+	diff_objects_all(&b);
 	for (i = 0; i < DIFF_PHASES; i++) {
 		diff_append(out, &b.phase[i]);
 		diff_release(&b.phase[i]);

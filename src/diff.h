@@ -42,7 +42,13 @@ enum op_kind {
 	OP_DROP_TABLE,
 	OP_DROP_ENUM,
 	OP_ADD_FK,		/* new, changed, or left out of a CREATE */
-	OP_CREATE_VIEW
+	OP_CREATE_VIEW,
+	/* struct schema_object: old, new or both */
+	OP_CREATE_OBJECT,
+	OP_DROP_OBJECT,
+	OP_ALTER_OBJECT,	/* in place: the OP_OBJECT_* bits */
+	/* a kept table's parents or partition bound (old, new: tables) */
+	OP_ALTER_PARENT
 };
 
 #define OP_CHANGE_TYPE		0x01
@@ -52,6 +58,14 @@ enum op_kind {
 #define OP_CHANGE_GENERATED	0x10
 #define OP_CHANGE_COLLATION	0x20
 
+/*
+ * OP_ALTER_OBJECT: its definition (ALTER DOMAIN, ALTER SEQUENCE, CREATE
+ * OR REPLACE FUNCTION), its comment, the column owning a sequence.
+ */
+#define OP_OBJECT_SQL		0x01
+#define OP_OBJECT_COMMENT	0x02
+#define OP_OBJECT_OWNER		0x04
+
 struct op {
 	enum op_kind		 kind;
 	/* the table concerned: to's for what is added, from's to drop */
@@ -60,7 +74,7 @@ struct op {
 	const void		*new;	/* the object in to, or NULL */
 	const char		*value;	/* OP_ADD_ENUM_VALUE */
 	const char		*after;	/* OP_ADD_ENUM_VALUE: NULL = first */
-	unsigned		 change;	/* OP_ALTER_COLUMN */
+	unsigned		 change;	/* OP_ALTER_COLUMN, _OBJECT */
 	const char		*warning;	/* destructive: what is lost */
 	/* OP_RENAME_CONSTRAINT, OP_RENAME_INDEX: the names */
 	const char		*old_name;
@@ -103,6 +117,15 @@ struct diff_renames {
  * (foreign keys of a cycle are added after both tables exist), tables
  * and enum types are dropped after what points at them, views come back
  * last.
+ *
+ * Other objects (struct schema_object) go in three places, each in the
+ * order their dependencies ask: schemas first of all and dropped last of
+ * all; an object that reads no table (a domain, a sequence, most
+ * functions) before the tables are created and after they are dropped;
+ * a late one (triggers, rules, a function of a table's row type) after
+ * the views are created and before they are dropped. Partitions and
+ * inheriting tables are created after their parents and dropped before
+ * them; what a child inherits changes with its parent.
  */
 void	diff_schemas(struct diff *out, const struct schema *from,
 	    const struct schema *to);

@@ -255,6 +255,28 @@ model_unscratch(struct schema *s, const char *from, const char *to)
 			model_unscratch_text(&t->indexes[j]->where, from, to);
 		}
 	}
+	for (i = 0; i < s->ntables; i++) {
+		struct schema_table	*t = s->tables[i];
+
+		model_unscratch_text(&t->partition_key, from, to);
+		for (j = 0; j < t->parent_schemas.n; j++)
+			model_unscratch_name(&t->parent_schemas.v[j], from, to);
+	}
+	for (i = 0; i < s->nobjects; i++) {
+		struct schema_object	*o = s->objects[i];
+
+		model_unscratch_name(&o->schema, from, to);
+		model_unscratch_name(&o->table_schema, from, to);
+		model_unscratch_text(&o->identity, from, to);
+		model_unscratch_text(&o->sql, from, to);
+		model_unscratch_text(&o->fixed, from, to);
+		model_unscratch_text(&o->default_sql, from, to);
+		model_unscratch_text(&o->options, from, to);
+		for (j = 0; j < o->deps.n; j++)
+			model_unscratch_text(&o->deps.v[j], from, to);
+		for (j = 0; j < o->check_defs.n; j++)
+			model_unscratch_text(&o->check_defs.v[j], from, to);
+	}
 	for (i = 0; i < s->nenums; i++)
 		model_unscratch_name(&s->enums[i]->schema, from, to);
 	for (i = 0; i < s->nviews; i++) {
@@ -304,10 +326,22 @@ model_outside(struct conn *conn, const char *scratch, struct err *err)
 	int		 rc;
 
 	if ((rc = conn->dialect->query(&r, conn, "SELECT n.nspname || '.' || "
-	    "c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace "
-	    "n ON n.oid = c.relnamespace WHERE n.nspname <> $1 AND "
+	    "c.relname, 1 FROM pg_catalog.pg_class c JOIN "
+	    "pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	    "WHERE n.nspname <> $1 AND "
 	    "n.nspname NOT LIKE 'pg_toast%' AND age(c.xmin) = 0 "
-	    "ORDER BY 1 LIMIT 1", params, 1, err)) != 0)
+	    "UNION ALL SELECT n.nspname || '.' || p.proname, 2 "
+	    "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
+	    "ON n.oid = p.pronamespace WHERE n.nspname <> $1 "
+	    "AND age(p.xmin) = 0 "
+	    "UNION ALL SELECT n.nspname || '.' || t.typname, 3 "
+	    "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n "
+	    "ON n.oid = t.typnamespace WHERE n.nspname <> $1 "
+	    "AND n.nspname NOT LIKE 'pg_toast%' AND t.typcategory <> 'A' "
+	    "AND age(t.xmin) = 0 "
+	    "UNION ALL SELECT n.nspname, 4 FROM pg_catalog.pg_namespace n "
+	    "WHERE n.nspname <> $1 AND age(n.xmin) = 0 "
+	    "ORDER BY 2, 1 LIMIT 1", params, 1, err)) != 0)
 		return rc;
 	if (r->nrows > 0)
 		rc = err_set(err, MG_ECONFIG, "the model names a schema of "

@@ -92,6 +92,7 @@ schema_table_free(struct schema_table *t)
 		xfree(c->name);
 		xfree(c->type);
 		xfree(c->default_sql);
+		strv_release(&c->identity_options);
 		xfree(c->generated);
 		xfree(c->collation);
 		xfree(c->comment);
@@ -138,7 +139,31 @@ schema_table_free(struct schema_table *t)
 	xfree(t->name);
 	xfree(t->comment);
 	xfree(t->sql);
+	xfree(t->partition_key);
+	strv_release(&t->parents);
+	strv_release(&t->parent_schemas);
+	xfree(t->partition_bound);
 	xfree(t);
+}
+
+static void
+schema_object_free(struct schema_object *o)
+{
+	xfree(o->schema);
+	xfree(o->name);
+	xfree(o->identity);
+	xfree(o->table_schema);
+	xfree(o->table);
+	xfree(o->column);
+	xfree(o->sql);
+	xfree(o->fixed);
+	xfree(o->comment);
+	strv_release(&o->deps);
+	xfree(o->default_sql);
+	strv_release(&o->check_names);
+	strv_release(&o->check_defs);
+	xfree(o->options);
+	xfree(o);
 }
 
 void
@@ -172,6 +197,9 @@ schema_free(struct schema *s)
 		xfree(s->triggers[i]);
 	}
 	xfree(s->triggers);
+	for (i = 0; i < s->nobjects; i++)
+		schema_object_free(s->objects[i]);
+	xfree(s->objects);
 	xfree(s);
 }
 
@@ -255,6 +283,18 @@ schema_add_trigger(struct schema *s, const char *name, const char *table)
 	return schema_push(&s->triggers, &s->ntriggers, g);
 }
 
+struct schema_object *
+schema_add_object(struct schema *s, enum schema_object_kind kind,
+    const char *nspace, const char *name)
+{
+	struct schema_object	*o = xcalloc(1, sizeof *o);
+
+	o->kind = kind;
+	o->schema = schema_dup(nspace);
+	o->name = xstrdup(name);
+	return schema_push(&s->objects, &s->nobjects, o);
+}
+
 /*
  * Copies.
  */
@@ -294,6 +334,7 @@ schema_table_clone(struct schema *s, const struct schema_table *t)
 		n->notnull = o->notnull;
 		n->default_sql = schema_dup(o->default_sql);
 		n->identity = o->identity;
+		schema_strv_copy(&n->identity_options, &o->identity_options);
 		n->generated = schema_dup(o->generated);
 		n->generated_stored = o->generated_stored;
 		n->collation = schema_dup(o->collation);
@@ -345,6 +386,32 @@ schema_table_clone(struct schema *s, const struct schema_table *t)
 	c->strict = t->strict;
 	c->autoincrement = t->autoincrement;
 	c->sql = schema_dup(t->sql);
+	c->partition_key = schema_dup(t->partition_key);
+	schema_strv_copy(&c->parents, &t->parents);
+	schema_strv_copy(&c->parent_schemas, &t->parent_schemas);
+	c->partition_bound = schema_dup(t->partition_bound);
+}
+
+static void
+schema_object_clone(struct schema *s, const struct schema_object *o)
+{
+	struct schema_object	*c = schema_add_object(s, o->kind, o->schema,
+				    o->name);
+
+	c->identity = schema_dup(o->identity);
+	c->table_schema = schema_dup(o->table_schema);
+	c->table = schema_dup(o->table);
+	c->column = schema_dup(o->column);
+	c->sql = schema_dup(o->sql);
+	c->fixed = schema_dup(o->fixed);
+	c->comment = schema_dup(o->comment);
+	c->late = o->late;
+	schema_strv_copy(&c->deps, &o->deps);
+	c->default_sql = schema_dup(o->default_sql);
+	c->notnull = o->notnull;
+	schema_strv_copy(&c->check_names, &o->check_names);
+	schema_strv_copy(&c->check_defs, &o->check_defs);
+	c->options = schema_dup(o->options);
 }
 
 struct schema *
@@ -369,6 +436,8 @@ schema_clone(const struct schema *s)
 		schema_add_trigger(c, s->triggers[i]->name,
 		    s->triggers[i]->table)->sql =
 		    schema_dup(s->triggers[i]->sql);
+	for (i = 0; i < s->nobjects; i++)
+		schema_object_clone(c, s->objects[i]);
 	return c;
 }
 
@@ -421,6 +490,17 @@ schema_cmp_trigger(const void *a, const void *b)
 	const struct schema_trigger	*y = *(struct schema_trigger *const *)b;
 
 	return schema_cmp_names(NULL, x->name, NULL, y->name);
+}
+
+static int
+schema_cmp_object(const void *a, const void *b)
+{
+	const struct schema_object	*x = *(struct schema_object *const *)a;
+	const struct schema_object	*y = *(struct schema_object *const *)b;
+
+	if (x->kind != y->kind)
+		return (x->kind > y->kind) - (x->kind < y->kind);
+	return schema_cmp_names(NULL, x->identity, NULL, y->identity);
 }
 
 /* Lists of names in order, element by element, then by length. */
@@ -500,6 +580,7 @@ schema_sort(struct schema *s)
 	SCHEMA_SORT(s->enums, s->nenums, schema_cmp_enum);
 	SCHEMA_SORT(s->views, s->nviews, schema_cmp_view);
 	SCHEMA_SORT(s->triggers, s->ntriggers, schema_cmp_trigger);
+	SCHEMA_SORT(s->objects, s->nobjects, schema_cmp_object);
 	for (i = 0; i < s->ntables; i++) {
 		struct schema_table	*t = s->tables[i];
 
@@ -515,10 +596,37 @@ struct schema_table *
 schema_find_table(const struct schema *s, const char *nspace,
     const char *name)
 {
-	size_t	 i;
+	const struct schema_table	*t;
+	const char			*ns = nspace;
+	size_t				 i, lo = 0, hi = s->ntables, mid;
+	int				 c;
 
+	/*
+	 * Reflected schemas are sorted by (namespace, name) (schema_sort):
+	 * a binary search, not a scan per lookup, which made comparing
+	 * thousands of tables quadratic. Without a namespace it searches
+	 * only where every table is unqualified (SQLite). Whatever it does
+	 * not find (in a schema still being built, in any order) the scan
+	 * below does; whatever it finds is a table of that name.
+	 */
+	if (ns == NULL && hi > 0 && s->tables[0]->schema == NULL)
+		ns = "";
+	while (ns != NULL && lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		t = s->tables[mid];
+		c = schema_cmp_names(t->schema, t->name, ns, name);
+		if (c < 0)
+			lo = mid + 1;
+		else if (c > 0)
+			hi = mid;
+		else if (nspace == NULL || (t->schema != NULL &&
+		    strcmp(t->schema, nspace) == 0))
+			return s->tables[mid];
+		else
+			break;	/* "" matched NULL: the scan decides */
+	}
 	for (i = 0; i < s->ntables; i++) {
-		const struct schema_table	*t = s->tables[i];
+		t = s->tables[i];
 
 		if (strcmp(t->name, name) != 0)
 			continue;
@@ -583,6 +691,43 @@ schema_find_fk(const struct schema_table *t, const char *name)
 	return NULL;
 }
 
+struct schema_object *
+schema_find_object(const struct schema *s, enum schema_object_kind kind,
+    const char *identity)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nobjects; i++) {
+		if (s->objects[i]->kind == kind &&
+		    schema_same_name(s->objects[i]->identity, identity))
+			return s->objects[i];
+	}
+	return NULL;
+}
+
+const char *
+schema_object_kind_name(enum schema_object_kind kind)
+{
+	static const char *const names[] = {
+		[SCHEMA_OBJ_SCHEMA] = "schema",
+		[SCHEMA_OBJ_COLLATION] = "collation",
+		[SCHEMA_OBJ_TYPE] = "type",
+		[SCHEMA_OBJ_DOMAIN] = "domain",
+		[SCHEMA_OBJ_SEQUENCE] = "sequence",
+		[SCHEMA_OBJ_FUNCTION] = "function",
+		[SCHEMA_OBJ_PROCEDURE] = "procedure",
+		[SCHEMA_OBJ_AGGREGATE] = "aggregate",
+		[SCHEMA_OBJ_CONSTRAINT] = "constraint",
+		[SCHEMA_OBJ_INDEX] = "index",
+		[SCHEMA_OBJ_TRIGGER] = "trigger",
+		[SCHEMA_OBJ_RULE] = "rule",
+		[SCHEMA_OBJ_COMMENT] = "comment"
+	};
+
+	return (size_t)kind < sizeof names / sizeof names[0] &&
+	    names[kind] != NULL ? names[kind] : "?";
+}
+
 static int
 schema_glob_any(const struct strv *globs, const char *name)
 {
@@ -643,6 +788,13 @@ schema_dump(struct strbuf *sb, const struct schema *s)
 		    "strict=%d autoincrement=%d\n", S(t->schema), t->name,
 		    S(t->comment), t->without_rowid, t->strict,
 		    t->autoincrement);
+		if (t->partition_key != NULL || t->parents.n > 0) {
+			strbuf_addf(sb, "  partition by=%s bound=%s",
+			    S(t->partition_key), S(t->partition_bound));
+			schema_dump_strv(sb, "parents", &t->parents);
+			schema_dump_strv(sb, "in", &t->parent_schemas);
+			strbuf_addch(sb, '\n');
+		}
 		/* in name order: where a column stands is not compared */
 		cols = xrealloc(cols, (t->ncolumns + 1) * sizeof *cols);
 		memcpy(cols, t->columns, t->ncolumns * sizeof *cols);
@@ -658,6 +810,11 @@ schema_dump(struct strbuf *sb, const struct schema *s)
 			    S(c->default_sql), c->identity ? c->identity : '-',
 			    S(c->generated), c->generated_stored,
 			    S(c->collation), S(c->comment));
+			if (c->identity_options.n > 0) {
+				schema_dump_strv(sb, "    identity",
+				    &c->identity_options);
+				strbuf_addch(sb, '\n');
+			}
 		}
 		if (t->pk != NULL) {
 			strbuf_addf(sb, "  pk %s", S(t->pk->name));
@@ -713,6 +870,16 @@ schema_dump(struct strbuf *sb, const struct schema *s)
 	for (i = 0; i < s->ntriggers; i++)
 		strbuf_addf(sb, "trigger %s on %s %s\n", s->triggers[i]->name,
 		    s->triggers[i]->table, S(s->triggers[i]->sql));
+	for (i = 0; i < s->nobjects; i++) {
+		const struct schema_object	*o = s->objects[i];
+
+		strbuf_addf(sb, "%s %s on=%s.%s column=%s late=%d fixed=%s "
+		    "comment=%s", schema_object_kind_name(o->kind),
+		    S(o->identity), S(o->table_schema), S(o->table),
+		    S(o->column), o->late, S(o->fixed), S(o->comment));
+		schema_dump_strv(sb, "deps", &o->deps);
+		strbuf_addf(sb, " %s\n", S(o->sql));
+	}
 	xfree(cols);
 }
 #undef S

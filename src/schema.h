@@ -29,6 +29,8 @@ struct schema_column {
 	int	 notnull;
 	char	*default_sql;	/* the server default, or NULL */
 	char	 identity;	/* PostgreSQL: 'a' always, 'd' by default, 0 */
+	/* its sequence's options other than the defaults: "START WITH 9" */
+	struct strv identity_options;
 	char	*generated;	/* a generated column's expression, or NULL */
 	int	 generated_stored;	/* STORED (else VIRTUAL, SQLite) */
 	char	*collation;	/* NULL: the type's default */
@@ -94,6 +96,18 @@ struct schema_table {
 	int			  strict;		/* SQLite */
 	int			  autoincrement;	/* SQLite */
 	char			 *sql;		/* SQLite: CREATE TABLE text */
+	/*
+	 * PostgreSQL: a partitioned table's key ("RANGE (d)"), and the
+	 * tables it inherits from, in order (the i-th in schema
+	 * parent_schemas.v[i]); a partition has one parent and its bound
+	 * ("FOR VALUES ...", "DEFAULT"). What a child has from its parents
+	 * is not kept on it (checks, the clones of their keys, foreign keys
+	 * and indexes), except its columns.
+	 */
+	char			 *partition_key;
+	struct strv		  parents;
+	struct strv		  parent_schemas;
+	char			 *partition_bound;
 };
 
 /* PostgreSQL enum types. */
@@ -117,6 +131,69 @@ struct schema_trigger {
 	char	*sql;
 };
 
+/*
+ * PostgreSQL objects that are not tables, views or enum types: what the
+ * model declares besides them, each kept as the SQL that makes it.
+ * Compared by kind and identity; equal when their texts are. The kinds
+ * are in the order their objects are created when nothing else decides.
+ */
+enum schema_object_kind {
+	SCHEMA_OBJ_SCHEMA = 1,	/* a schema other than the default one */
+	SCHEMA_OBJ_COLLATION,
+	SCHEMA_OBJ_TYPE,	/* a composite type */
+	SCHEMA_OBJ_DOMAIN,
+	SCHEMA_OBJ_SEQUENCE,
+	SCHEMA_OBJ_FUNCTION,
+	SCHEMA_OBJ_PROCEDURE,
+	SCHEMA_OBJ_AGGREGATE,
+	SCHEMA_OBJ_CONSTRAINT,	/* an exclusion constraint of a table */
+	SCHEMA_OBJ_INDEX,	/* an index of a materialized view */
+	SCHEMA_OBJ_TRIGGER,
+	SCHEMA_OBJ_RULE,
+	SCHEMA_OBJ_COMMENT	/* on what keeps none itself (views ...) */
+};
+
+struct schema_object {
+	enum schema_object_kind	 kind;
+	char		*schema;	/* its namespace; NULL for a schema */
+	char		*name;
+	/*
+	 * What names it in SQL after the word of its kind, unique within
+	 * the kind: "public"."f"(integer, text) for a function, "t_upd" ON
+	 * "public"."t" for a trigger, "VIEW public.v" for a comment.
+	 */
+	char		*identity;
+	/* the table or view it hangs on or belongs to, or NULL */
+	char		*table_schema;
+	char		*table;
+	char		*column;	/* a sequence: the column owning it */
+	char		*sql;		/* the statement making it, no ';' */
+	/*
+	 * What cannot change in place: two objects whose texts differ but
+	 * whose fixed parts are equal (and not NULL) are changed by an
+	 * ALTER or CREATE OR REPLACE instead of a drop and a create.
+	 */
+	char		*fixed;
+	char		*comment;
+	/*
+	 * It reads a table or a view (a function that returns a table's
+	 * row type): created after them and dropped before them.
+	 */
+	int		 late;
+	/*
+	 * What it uses: "kind identity" of an object, "relation s.name" of
+	 * a table or view (or their row type).
+	 */
+	struct strv	 deps;
+	/* a domain: what ALTER DOMAIN changes */
+	char		*default_sql;
+	int		 notnull;
+	struct strv	 check_names;
+	struct strv	 check_defs;	/* "CHECK (VALUE > 0)", same order */
+	/* a sequence: what follows its name in CREATE and ALTER SEQUENCE */
+	char		*options;
+};
+
 struct schema {
 	struct schema_table	**tables;
 	size_t			  ntables;
@@ -126,6 +203,8 @@ struct schema {
 	size_t			  nviews;
 	struct schema_trigger	**triggers;
 	size_t			  ntriggers;
+	struct schema_object	**objects;	/* by kind, then identity */
+	size_t			  nobjects;
 };
 
 /* What reflection takes and leaves (from migrate.ini). */
@@ -162,7 +241,13 @@ struct schema_view	*schema_add_view(struct schema *, const char *nspace,
 			    const char *name);
 struct schema_trigger	*schema_add_trigger(struct schema *, const char *name,
 			    const char *table);
-/* Sort tables, views, enums, triggers and each table's lists by name. */
+struct schema_object	*schema_add_object(struct schema *,
+			    enum schema_object_kind, const char *nspace,
+			    const char *name);
+/*
+ * Sort tables, views, enums, triggers and each table's lists by name,
+ * objects by kind and identity.
+ */
 void		 schema_sort(struct schema *);
 /* Borrowed pointers, or NULL; nspace NULL matches any. */
 struct schema_table	*schema_find_table(const struct schema *,
@@ -176,6 +261,10 @@ struct schema_check	*schema_find_check(const struct schema_table *,
 			    const char *name);
 struct schema_fk	*schema_find_fk(const struct schema_table *,
 			    const char *name);
+struct schema_object	*schema_find_object(const struct schema *,
+			    enum schema_object_kind, const char *identity);
+/* "function", "trigger" ...: the SQL word of a kind, lower case. */
+const char		*schema_object_kind_name(enum schema_object_kind);
 /*
  * Every field as text, one object a line, for comparing: equal dumps are
  * equal schemas. Left out, as the diff leaves them: where a column stands
