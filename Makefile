@@ -35,6 +35,7 @@ endif
 
 # The library: everything but main.c, linked into the binary and the tests.
 LIB_OBJS += src/util/error.o
+LIB_OBJS += src/util/json.o
 LIB_OBJS += src/util/sha256.o
 LIB_OBJS += src/util/strbuf.o
 LIB_OBJS += src/util/xmalloc.o

@@ -2,11 +2,12 @@
 # Install the Debian packages that building and testing migrate need, and
 # only those that are missing: on a machine that has them all this prints
 # nothing and touches nothing. Extra package names may be given as arguments
-# (make check-valgrind adds valgrind).
+# (make check-valgrind adds valgrind). python3 (Debian's, /usr/bin/python3) only
+# validates the JSON outputs in the tests.
 set -eu
 
 PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libgit2-dev libinih-dev
-libcmocka-dev postgresql sqlite3 $*"
+libcmocka-dev postgresql sqlite3 python3 $*"
 
 missing=
 for p in $PKGS; do

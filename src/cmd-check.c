@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "version.h"
+#include "util/json.h"
 
 static int	cmd_check_exec(struct cmd_ctx *, struct args *, struct err *);
 
@@ -22,12 +23,14 @@ static const struct cmd_opt cmd_check_opts[] = {
 	    "compare it with the model, instead of the database" },
 	{ "stairway", 0, NULL, "with --replay, walk each revision up, down "
 	    "and up again" },
+	{ "format", 0, "text|json", "the output format (json: see JSON "
+	    "OUTPUT in migrate(1))" },
 	{ NULL, 0, NULL, NULL }
 };
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
-	.usage = "[--replay [--stairway]] [--heads rev,...]",
+	.usage = "[--replay [--stairway]] [--heads rev,...] [--format json]",
 	.summary = "Check that revisions, database and model agree (for CI).",
 	.opts = cmd_check_opts,
 	.nargs_min = 0,
@@ -658,6 +661,37 @@ done:
 	return rc;
 }
 
+/*
+ * {"ok": false, "problems": [{"kind": "drift", "message": "..."}, ...]}:
+ * each line of c->out, its kind the word before the first colon.
+ */
+static void
+cmd_check_json(FILE *out, const struct cmd_check *c)
+{
+	struct strbuf	 sb = STRBUF_INIT, kind = STRBUF_INIT;
+	const char	*p, *e, *colon;
+
+	strbuf_addstr(&sb, "{");
+	json_key_bool(&sb, 1, "ok", c->nproblems == 0);
+	strbuf_addstr(&sb, ", \"problems\": [");
+	for (p = c->out.buf; *p != '\0'; p = e + 1) {
+		e = strchr(p, '\n');
+		colon = strchr(p, ':');
+		strbuf_reset(&kind);
+		strbuf_add(&kind, p, (size_t)(colon - p));
+		strbuf_addstr(&sb, p == c->out.buf ? "\n  {" : ",\n  {");
+		json_key_str(&sb, 1, "kind", kind.buf);
+		/* the message without its kind */
+		strbuf_reset(&kind);
+		strbuf_add(&kind, colon + 2, (size_t)(e - colon - 2));
+		json_key_str(&sb, 0, "message", kind.buf);
+		strbuf_addch(&sb, '}');
+	}
+	fprintf(out, "%s%s]}\n", sb.buf, c->out.len > 0 ? "\n" : "");
+	strbuf_release(&sb);
+	strbuf_release(&kind);
+}
+
 static int
 cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 {
@@ -667,7 +701,7 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	struct version		 v;
 	struct cmd_compare	 cmp;
 	size_t			 i, npending = 0;
-	int			 rc, missing = 0;
+	int			 rc, json, missing = 0;
 
 	memset(&c, 0, sizeof c);
 	memset(&v, 0, sizeof v);
@@ -677,7 +711,8 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	c.tag = "drift";
 	c.model = "the model";
 	c.db = "the database";
-	if ((rc = graph_load(&g, ctx->config, err)) != 0)
+	if ((rc = cmd_json(&json, args, err)) != 0 ||
+	    (rc = graph_load(&g, ctx->config, err)) != 0)
 		goto done;
 	c.g = g;
 	if ((rc = cmd_check_heads(&c, args_get(args, "heads"), err)) != 0 ||
@@ -720,7 +755,10 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 			cmd_check_op(&c, &cmp.ops.v[i]);
 	}
 report:
-	fputs(c.out.buf, ctx->out);
+	if (json)
+		cmd_check_json(ctx->out, &c);
+	else
+		fputs(c.out.buf, ctx->out);
 	if (c.nproblems > 0) {
 		rc = err_set(err, MG_ERROR, "check failed: %zu problem%s%s",
 		    c.nproblems, c.nproblems == 1 ? "" : "s", npending > 0 ?

@@ -13,12 +13,14 @@ static int	cmd_current_exec(struct cmd_ctx *, struct args *, struct err *);
 
 static const struct cmd_opt cmd_current_opts[] = {
 	{ "verbose", 'v', NULL, "show each revision in full" },
+	{ "format", 0, "text|json", "the output format (json: see JSON "
+	    "OUTPUT in migrate(1))" },
 	{ NULL, 0, NULL, NULL }
 };
 
 const struct cmd_entry cmd_current_entry = {
 	.name = "current",
-	.usage = "[-v]",
+	.usage = "[-v] [--format json]",
 	.summary = "Show the revision(s) the database is at.",
 	.opts = cmd_current_opts,
 	.nargs_min = 0,
@@ -61,11 +63,21 @@ cmd_current_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	struct revset	 rows = REVSET_INIT;
 	struct strbuf	 sb = STRBUF_INIT;
 	size_t		 i;
-	int		 rc, verbose = args_has(args, "verbose");
+	int		 rc, json, verbose = args_has(args, "verbose");
 
-	if ((rc = graph_load(&g, ctx->config, err)) != 0 ||
+	if ((rc = cmd_json(&json, args, err)) != 0 ||
+	    (rc = graph_load(&g, ctx->config, err)) != 0 ||
 	    (rc = cmd_current_rows(&rows, ctx, g, err)) != 0)
 		goto done;
+	if (json) {
+		strbuf_addstr(&sb, "{\"current\": [");
+		for (i = 0; i < rows.n; i++) {
+			strbuf_addstr(&sb, i > 0 ? ",\n  " : "\n  ");
+			cmd_json_rev(&sb, rows.v[i], &rows);
+		}
+		fprintf(ctx->out, "%s\n]}\n", sb.buf);
+		goto done;
+	}
 	if (verbose && !ctx->quiet) {
 		char	*shown = url_mask(ctx->url);
 

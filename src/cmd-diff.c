@@ -11,18 +11,21 @@
 #include "dialect.h"
 #include "model.h"
 #include "rename.h"
+#include "util/json.h"
 
 static int	cmd_diff_exec(struct cmd_ctx *, struct args *, struct err *);
 
 static const struct cmd_opt cmd_diff_opts[] = {
 	{ "rename", 0, "old=new", "a table (t=u) or column (t.a=t.b) of the "
 	    "database is the model's under a new name (repeatable)" },
+	{ "format", 0, "text|json", "the output format (json: see JSON "
+	    "OUTPUT in migrate(1))" },
 	{ NULL, 0, NULL, NULL }
 };
 
 const struct cmd_entry cmd_diff_entry = {
 	.name = "diff",
-	.usage = "[--rename old=new]...",
+	.usage = "[--rename old=new]... [--format json]",
 	.summary = "Print the SQL that makes the database equal to the model.",
 	.opts = cmd_diff_opts,
 	.nargs_min = 0,
@@ -50,6 +53,8 @@ void
 cmd_compare_release(struct cmd_compare *cmp)
 {
 	diff_release(&cmp->ops);
+	strv_release(&cmp->warnings);
+	strv_release(&cmp->hints);
 	schema_free(cmp->db);
 	schema_free(cmp->model);
 	strbuf_release(&cmp->upgrade);
@@ -114,9 +119,12 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
 		strbuf_addf(&cmp->upgrade, "-- RENAME? %s",
 		    up->suggestions.v[i]);
 		dialect_comment_end(&cmp->upgrade, start);
+		strv_pushn(&cmp->hints, cmp->upgrade.buf + start +
+		    strlen("-- RENAME? "), cmp->upgrade.len - start -
+		    strlen("-- RENAME? ") - 1);
 		if (!ctx->quiet)
-			fprintf(ctx->log, "hint: %s",
-			    cmp->upgrade.buf + start + strlen("-- RENAME? "));
+			fprintf(ctx->log, "hint: %s\n",
+			    cmp->hints.v[cmp->hints.n - 1]);
 	}
 	if ((rc = d->render(&cmp->upgrade, up, cmp->db, cmp->model,
 	    err)) != 0 ||
@@ -135,16 +143,15 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
 			c = op->old;
 		else if (op->kind == OP_ALTER_COLUMN)
 			c = op->new;
-		if (ctx->quiet)
-			continue;
 		/* one line, whatever the names hold */
 		strbuf_reset(&line);
-		strbuf_addf(&line, "WARNING: %s %s%s%s: %s",
-		    diff_op_name(op->kind), op->table != NULL ?
-		    op->table->name : "", c != NULL ? "." : "",
-		    c != NULL ? c->name : "", op->warning);
+		strbuf_addf(&line, "%s %s%s%s: %s", diff_op_name(op->kind),
+		    op->table != NULL ? op->table->name : "", c != NULL ?
+		    "." : "", c != NULL ? c->name : "", op->warning);
 		dialect_comment_end(&line, 0);
-		fputs(line.buf, ctx->log);
+		strv_pushn(&cmp->warnings, line.buf, line.len - 1);
+		if (!ctx->quiet)
+			fprintf(ctx->log, "WARNING: %s", line.buf);
 	}
 done:
 	if (rc != 0)
@@ -165,13 +172,29 @@ cmd_diff_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 {
 	struct cmd_compare	 cmp;
 	struct strv		 renames = { NULL, 0 };
-	int			 rc;
+	int			 rc, json;
 
+	if ((rc = cmd_json(&json, args, err)) != 0)
+		return rc;
 	args_values(args, "rename", &renames);
 	rc = cmd_compare(&cmp, ctx, &renames, err);
 	strv_release(&renames);
 	if (rc != 0)
 		return rc;
+	if (json) {
+		struct strbuf	 sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "{\"changes\": %zu, ", cmp.nops);
+		json_key_str(&sb, 1, "sql", cmp.upgrade.buf);
+		json_key_strs(&sb, 0, "warnings",
+		    (const char *const *)cmp.warnings.v, cmp.warnings.n);
+		json_key_strs(&sb, 0, "hints",
+		    (const char *const *)cmp.hints.v, cmp.hints.n);
+		fprintf(ctx->out, "%s}\n", sb.buf);
+		strbuf_release(&sb);
+		cmd_compare_release(&cmp);
+		return 0;
+	}
 	if (cmp.nops == 0 && !ctx->quiet)
 		fprintf(ctx->log, "No changes detected\n");
 	fputs(cmp.upgrade.buf, ctx->out);

@@ -14,12 +14,14 @@ static const struct cmd_opt cmd_history_opts[] = {
 	{ "verbose", 'v', NULL, "show each revision in full" },
 	{ "indicate-current", 'i', NULL, "mark the database's current "
 	    "revision(s)" },
+	{ "format", 0, "text|json", "the output format (json: see JSON "
+	    "OUTPUT in migrate(1))" },
 	{ NULL, 0, NULL, NULL }
 };
 
 const struct cmd_entry cmd_history_entry = {
 	.name = "history",
-	.usage = "[-v] [-i] [-r [start]:[end]]",
+	.usage = "[-v] [-i] [-r [start]:[end]] [--format json]",
 	.summary = "List revisions in order, newest first.",
 	.opts = cmd_history_opts,
 	.nargs_min = 0,
@@ -50,15 +52,16 @@ cmd_history_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	struct strbuf	 sb = STRBUF_INIT;
 	const char	*range = args_get(args, "rev-range"), *colon = NULL;
 	unsigned char	*show = NULL, *above = NULL;
-	size_t		 i;
-	int		 rc, db, flags;
+	size_t		 i, n = 0;
+	int		 rc, db, flags, json;
 
 	memset(&lo, 0, sizeof lo);
 	memset(&hi, 0, sizeof hi);
 	if (range != NULL && (colon = strchr(range, ':')) == NULL)
 		return err_set(err, MG_EUSAGE, "History range requires "
 		    "[start]:[end], [start]:, or :[end]");
-	if ((rc = graph_load(&g, ctx->config, err)) != 0)
+	if ((rc = cmd_json(&json, args, err)) != 0 ||
+	    (rc = graph_load(&g, ctx->config, err)) != 0)
 		goto done;
 	db = args_has(args, "indicate-current") || (range != NULL &&
 	    (cmd_spec_needs_db(range) || cmd_spec_needs_db(colon + 1)));
@@ -90,10 +93,19 @@ cmd_history_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	for (i = g->nrevs; i-- > 0;) {
 		if (!show[i] || (lo.revs.n > 0 && !above[i]))
 			continue;
+		if (json) {
+			strbuf_addstr(&sb, n++ > 0 ? ",\n  " :
+			    "{\"revisions\": [\n  ");
+			cmd_json_rev(&sb, g->order[i], db ? &rows : NULL);
+			continue;
+		}
 		strbuf_reset(&sb);
 		cmd_format_rev(&sb, g, g->order[i], flags, db ? &rows : NULL);
 		fprintf(ctx->out, "%s\n", sb.buf);
 	}
+	if (json)
+		fprintf(ctx->out, "%s\n]}\n", n > 0 ? sb.buf :
+		    "{\"revisions\": [");
 done:
 	xfree(show);
 	xfree(above);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "util/json.h"
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_branches_entry,
@@ -221,6 +222,48 @@ args_values(const struct args *a, const char *name, struct strv *out)
 		if (strcmp(a->vals[i].opt->name, name) == 0)
 			strv_push(out, a->vals[i].value);
 	}
+}
+
+int
+cmd_json(int *json, const struct args *a, struct err *err)
+{
+	const char	*f = args_get(a, "format");
+
+	*json = f != NULL && strcmp(f, "json") == 0;
+	if (f != NULL && !*json && strcmp(f, "text") != 0)
+		return err_set(err, MG_EUSAGE, "--format takes text or json, "
+		    "not '%s'", f);
+	return 0;
+}
+
+void
+cmd_json_rev(struct strbuf *out, const struct rev *r,
+    const struct revset *current)
+{
+	const char	**v;
+	size_t		  i, n = r->nparents > r->ndeps ? r->nparents : r->ndeps;
+
+	v = xcalloc(n + 1, sizeof *v);
+	strbuf_addch(out, '{');
+	json_key_str(out, 1, "revision", r->id);
+	for (i = 0; i < r->nparents; i++)
+		v[i] = r->parents[i]->id;
+	json_key_strs(out, 0, "parents", v, r->nparents);
+	for (i = 0; i < r->ndeps; i++)
+		v[i] = r->deps[i]->id;
+	json_key_strs(out, 0, "depends_on", v, r->ndeps);
+	json_key_strs(out, 0, "branch_labels",
+	    (const char *const *)r->script->labels, r->script->nlabels);
+	json_key_str(out, 0, "message", r->script->message);
+	json_key_str(out, 0, "path", r->script->path);
+	json_key_bool(out, 0, "is_head", r->nchildren == 0);
+	json_key_bool(out, 0, "is_base", r->nparents == 0);
+	if (current != NULL)
+		json_key_bool(out, 0, "is_current", revset_has(current, r));
+	else	/* the database was not read */
+		json_key_str(out, 0, "is_current", NULL);
+	strbuf_addch(out, '}');
+	xfree(v);
 }
 
 void

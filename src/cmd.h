@@ -102,6 +102,18 @@ const char	*args_get(const struct args *, const char *name);
 /* Every value given for the option, in order, added to out. */
 void		 args_values(const struct args *, const char *name,
 		    struct strv *out);
+/*
+ * --format: *json set for "json", clear for "text" or none; anything
+ * else is MG_EUSAGE.
+ */
+int		 cmd_json(int *json, const struct args *, struct err *);
+/*
+ * A revision as a JSON object: revision, parents, depends_on,
+ * branch_labels, message, path, is_head, is_base, is_current (in current;
+ * null when current is NULL: the database was not read).
+ */
+void		 cmd_json_rev(struct strbuf *out, const struct rev *,
+		    const struct revset *current);
 /* Print "usage: migrate <name> <usage>" and the option table. */
 void		 cmd_usage(FILE *, const struct cmd_entry *);
 /* Print the list of commands. */
@@ -167,6 +179,8 @@ struct cmd_compare {
 	struct diff	 ops;		/* the upgrade's, on db and model */
 	size_t		 nops;		/* of the upgrade; 0: equal */
 	size_t		 nwarnings;	/* upgrade ops that lose data */
+	struct strv	 warnings;	/* their lines, as on stderr */
+	struct strv	 hints;		/* drops and adds that may be renames */
 	struct strbuf	 upgrade;	/* SQL: database -> model */
 	struct strbuf	 downgrade;	/* SQL: model -> database */
 };
