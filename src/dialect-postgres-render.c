@@ -54,17 +54,13 @@ pg_render_alter(struct strbuf *out, const struct schema_table *t)
 }
 
 /*
- * A serial column: an integer whose default is nextval() of the sequence
- * PostgreSQL would name for it. Rendered as serial, which makes that
- * sequence; any other nextval() default needs its sequence first.
- */
-/*
- * A name as regclass prints it inside a string literal: quoted unless it
- * is all lower-case letters, digits and '_' (what a sequence name ending
- * in _seq needs), quotes doubled for the literal.
+ * A name as PostgreSQL prints it (format_type, regclass): quoted unless
+ * it is all lower-case letters, digits and '_' (keywords aside, which
+ * these names do not meet); in_literal doubles single quotes too, for a
+ * name inside a string literal.
  */
 static void
-pg_render_regclass_name(struct strbuf *out, const char *name)
+pg_render_printed_name(struct strbuf *out, const char *name, int in_literal)
 {
 	const char	*p;
 	int		 plain = !isdigit((unsigned char)name[0]);
@@ -80,11 +76,18 @@ pg_render_regclass_name(struct strbuf *out, const char *name)
 	for (p = name; *p != '\0'; p++) {
 		if (*p == '"')
 			strbuf_addch(out, '"');
-		if (*p == '\'')
+		if (*p == '\'' && in_literal)
 			strbuf_addch(out, '\'');
 		strbuf_addch(out, *p);
 	}
 	strbuf_addch(out, '"');
+}
+
+/* A name as regclass prints it inside nextval('...'). */
+static void
+pg_render_regclass_name(struct strbuf *out, const char *name)
+{
+	pg_render_printed_name(out, name, 1);
 }
 
 /* Whether s declares sequence nspace.name itself (not a serial's). */
@@ -106,6 +109,11 @@ pg_render_has_sequence(const struct schema *s, const char *nspace,
 	return 0;
 }
 
+/*
+ * A serial column: an integer whose default is nextval() of the sequence
+ * PostgreSQL would name for it. Rendered as serial, which makes that
+ * sequence; any other nextval() default needs its sequence first.
+ */
 static const char *
 pg_render_serial(const struct schema *s, const struct schema_table *t,
     const struct schema_column *c)
@@ -463,12 +471,47 @@ pg_render_enum_values(struct strbuf *out, const struct strv *v)
  * dropped. Rows holding a removed value make the conversion fail, which
  * is what should happen.
  */
+/*
+ * Whether a column's type, as PostgreSQL prints it, is enum e or an array
+ * of it: mood, "Mood", app.mood, mood[] ... Sets *array.
+ */
+static int
+pg_render_type_is(const char *type, const struct schema_enum *e, int *array)
+{
+	struct strbuf	 bare = STRBUF_INIT, qual = STRBUF_INIT;
+	size_t		 n = strlen(type);
+	int		 is;
+
+	*array = n > 2 && strcmp(type + n - 2, "[]") == 0;
+	if (*array)
+		n -= 2;
+	pg_render_printed_name(&bare, e->name, 0);
+	if (e->schema != NULL) {
+		pg_render_printed_name(&qual, e->schema, 0);
+		strbuf_addch(&qual, '.');
+		strbuf_add(&qual, bare.buf, bare.len);
+	}
+	is = (n == bare.len && strncmp(type, bare.buf, n) == 0) ||
+	    (qual.len > 0 && n == qual.len && strncmp(type, qual.buf, n) == 0);
+	strbuf_release(&bare);
+	strbuf_release(&qual);
+	return is;
+}
+
+/*
+ * An enum whose values went or moved: renamed away, made anew, every
+ * column of the database that has it (or an array of it) converted
+ * through text, the old one dropped. cur is the database as it is at
+ * this point (after the diff's renames); views that read those columns
+ * were dropped before (see diff.c).
+ */
 static void
-pg_render_recreate_enum(struct strbuf *out, const struct schema *to,
+pg_render_recreate_enum(struct strbuf *out, const struct schema *cur,
     const struct schema_enum *old, const struct schema_enum *new)
 {
 	struct strbuf	 tmp = STRBUF_INIT;
 	size_t		 i, j;
+	int		 array;
 
 	strbuf_addf(&tmp, "%s__migrate_old", old->name);
 	strbuf_addstr(out, "ALTER TYPE ");
@@ -480,13 +523,13 @@ pg_render_recreate_enum(struct strbuf *out, const struct schema *to,
 	strbuf_addstr(out, " AS ENUM ");
 	pg_render_enum_values(out, &new->values);
 	strbuf_addstr(out, ";\n");
-	for (i = 0; i < to->ntables; i++) {
-		const struct schema_table	*t = to->tables[i];
+	for (i = 0; i < cur->ntables; i++) {
+		const struct schema_table	*t = cur->tables[i];
 
 		for (j = 0; j < t->ncolumns; j++) {
 			const struct schema_column	*c = t->columns[j];
 
-			if (strcmp(c->type, new->name) != 0)
+			if (!pg_render_type_is(c->type, old, &array))
 				continue;
 			if (c->default_sql != NULL) {
 				pg_render_alter(out, t);
@@ -494,16 +537,14 @@ pg_render_recreate_enum(struct strbuf *out, const struct schema *to,
 				pg_render_ident(out, c->name);
 				strbuf_addstr(out, " DROP DEFAULT;\n");
 			}
+			/* the type's name now names the new one */
 			pg_render_alter(out, t);
 			strbuf_addstr(out, "ALTER COLUMN ");
 			pg_render_ident(out, c->name);
-			strbuf_addstr(out, " TYPE ");
-			pg_render_name(out, new->schema, new->name);
-			strbuf_addstr(out, " USING ");
+			strbuf_addf(out, " TYPE %s USING ", c->type);
 			pg_render_ident(out, c->name);
-			strbuf_addstr(out, "::text::");
-			pg_render_name(out, new->schema, new->name);
-			strbuf_addstr(out, ";\n");
+			strbuf_addf(out, "::text%s::%s;\n", array ? "[]" : "",
+			    c->type);
 			if (c->default_sql != NULL) {
 				pg_render_alter(out, t);
 				strbuf_addstr(out, "ALTER COLUMN ");
@@ -948,7 +989,7 @@ pg_render_warning(struct strbuf *out, const struct op *op)
 
 static int
 pg_render_op(struct strbuf *out, const struct diff *d, const struct op *op,
-    const struct schema *to, struct err *err)
+    const struct schema *from, const struct schema *to, struct err *err)
 {
 	const struct schema_table	*t = op->table;
 
@@ -1023,7 +1064,8 @@ pg_render_op(struct strbuf *out, const struct diff *d, const struct op *op,
 		break;
 	}
 	case OP_RECREATE_ENUM:
-		pg_render_recreate_enum(out, to, op->old, op->new);
+		pg_render_recreate_enum(out, d->renamed != NULL ? d->renamed :
+		    from, op->old, op->new);
 		break;
 	case OP_DROP_ENUM: {
 		const struct schema_enum	*e = op->old;
@@ -1179,7 +1221,6 @@ pg_render(struct strbuf *out, const struct diff *d,
 	size_t	 i;
 	int	 rc = 0, bodies_off = 0;
 
-	(void)from;
 	for (i = 0; i < d->n && rc == 0; i++) {
 		const struct op			*op = &d->v[i];
 		const struct schema_object	*o = op->new;
@@ -1197,7 +1238,7 @@ pg_render(struct strbuf *out, const struct diff *d,
 			    "SET LOCAL check_function_bodies = off;\n");
 			bodies_off = 1;
 		}
-		rc = pg_render_op(out, d, op, to, err);
+		rc = pg_render_op(out, d, op, from, to, err);
 	}
 	return rc;
 }

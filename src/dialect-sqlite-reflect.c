@@ -16,9 +16,14 @@
 #define SQLITE_REFLECT_NOT_INTERNAL \
 	"m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 
-/* Tables and their columns, with the WITHOUT ROWID and STRICT flags. */
+/*
+ * Tables and their columns, with the WITHOUT ROWID and STRICT flags; the
+ * CREATE text on a table's first row only (the one read), not copied
+ * into the sorter and out again for every column.
+ */
 static const char sqlite_reflect_columns_sql[] =
-    "SELECT m.name, m.sql, l.wr, l.strict, c.cid, c.name, c.type, "
+    "SELECT m.name, CASE WHEN c.cid = 0 THEN m.sql END, l.wr, l.strict, "
+    "c.cid, c.name, c.type, "
     "c.\"notnull\", c.dflt_value, c.pk, c.hidden "
     "FROM sqlite_schema AS m "
     "JOIN pragma_table_list AS l ON l.schema = 'main' AND l.name = m.name "
@@ -917,8 +922,18 @@ sqlite_reflect(struct schema **out, struct conn *conn,
 			v = schema_add_view(r.s, NULL, name);
 			v->definition = sqlite_reflect_view_definition(sql);
 		} else if (sqlite_reflect_takes(f, table)) {
+			struct schema_object	*o;
+
+			/* for a rebuild to make again */
 			g = schema_add_trigger(r.s, name, table);
 			g->sql = xstrdup(sql);
+			/* for the diff: made after the tables it reads */
+			o = schema_add_object(r.s, SCHEMA_OBJ_TRIGGER, NULL,
+			    name);
+			o->identity = xstrdup(name);
+			o->table = xstrdup(table);
+			o->sql = xstrdup(sql);
+			o->late = 1;
 		}
 	}
 	schema_sort(r.s);

@@ -843,6 +843,42 @@ sqlite_render_create_index(struct strbuf *out, const struct schema_table *t,
 
 
 /*
+ * A trigger, SQLite's only object besides tables, indexes and views:
+ * dropped, made, or (changed) both.
+ */
+static void
+sqlite_render_trigger(struct sqlite_render *r, const struct op *op)
+{
+	const struct schema_object	*o = op->old, *n = op->new;
+
+	if (op->kind != OP_CREATE_OBJECT) {
+		strbuf_addstr(r->out, "DROP TRIGGER ");
+		sqlite_render_quote(r->out, o->name);
+		strbuf_addstr(r->out, ";\n");
+	}
+	if (op->kind != OP_DROP_OBJECT)
+		sqlite_render_sql_stmt(r->out, n->sql);
+}
+
+/* Whether the diff drops trigger name (a rebuild must not make it again). */
+static int
+sqlite_render_trigger_dropped(const struct sqlite_render *r, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->d->n; i++) {
+		const struct op			*op = &r->d->v[i];
+		const struct schema_object	*o = op->old;
+
+		if ((op->kind == OP_DROP_OBJECT ||
+		    op->kind == OP_ALTER_OBJECT) && o != NULL &&
+		    o->kind == SCHEMA_OBJ_TRIGGER && strcmp(o->name, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * The rebuild of one table: see the comment atop the file. The rows keep
  * their rowids; a column that becomes NOT NULL with a default takes the
  * default where it was NULL.
@@ -954,7 +990,8 @@ sqlite_render_rebuild(struct sqlite_render *r, struct sqlite_rebuild *rb)
 	for (i = 0; i < r->from->ntriggers; i++) {
 		const struct schema_trigger *g = r->from->triggers[i];
 
-		if (strcmp(g->table, ft->name) == 0 && g->sql != NULL)
+		if (strcmp(g->table, ft->name) == 0 && g->sql != NULL &&
+		    !sqlite_render_trigger_dropped(r, g->name))
 			sqlite_render_sql_stmt(out, g->sql);
 	}
 	strbuf_addstr(out, "PRAGMA foreign_key_check;\n");
@@ -1066,6 +1103,11 @@ sqlite_render_op(struct sqlite_render *r, const struct op *op)
 		strbuf_addstr(out, " AS ");
 		sqlite_render_sql_stmt(out,
 		    ((const struct schema_view *)op->new)->definition);
+		break;
+	case OP_DROP_OBJECT:
+	case OP_ALTER_OBJECT:
+	case OP_CREATE_OBJECT:
+		sqlite_render_trigger(r, op);
 		break;
 	default:
 		/*

@@ -495,8 +495,12 @@ diff_columns(const struct diff_build *b, struct diff *d,
 		unsigned			 change = 0;
 
 		if ((fc = schema_find_column(ft, tc->name)) == NULL) {
-			if (diff_inherited(b, ft, tt, tc->name) != ~0u)
+			if (diff_inherited(b, ft, tt, tc->name) != ~0u) {
 				diff_push(d, OP_ADD_COLUMN, tt, NULL, tc);
+				if (tc->comment != NULL)
+					diff_push(d, OP_COMMENT_COLUMN, tt,
+					    NULL, tc);
+			}
 			continue;
 		}
 		if (!diff_eq(fc->type, tc->type))
@@ -932,12 +936,17 @@ diff_find_view(const struct schema *s, const struct schema_view *v)
 	return NULL;
 }
 
-/* Whether text names table as a word (a view reading it, roughly). */
+/*
+ * Whether text names table as a word or as a quoted identifier (a view
+ * reading it, roughly).
+ */
 static int
 diff_mentions(const char *text, const char *table)
 {
+	struct strbuf	 q = STRBUF_INIT;
 	const char	*p;
 	size_t		 n = strlen(table);
+	int		 found = 0;
 
 	for (p = text; (p = strstr(p, table)) != NULL; p += n) {
 		int	 before = p > text && (isalnum((unsigned char)p[-1]) ||
@@ -947,7 +956,17 @@ diff_mentions(const char *text, const char *table)
 		if (!before && !after)
 			return 1;
 	}
-	return 0;
+	/* "we""ird": as the database prints a name that needs quotes */
+	strbuf_addch(&q, '"');
+	for (p = table; *p != '\0'; p++) {
+		if (*p == '"')
+			strbuf_addch(&q, '"');
+		strbuf_addch(&q, *p);
+	}
+	strbuf_addch(&q, '"');
+	found = strstr(text, q.buf) != NULL;
+	strbuf_release(&q);
+	return found;
 }
 
 /* Whether the diff so far changes table t (by name). */
@@ -967,39 +986,140 @@ diff_touches(const struct diff_build *b, const char *name)
 	return 0;
 }
 
+/* Whether table t has a column of an enum the diff makes again. */
+static int
+diff_uses_remade_enum(const struct diff_build *b, const struct schema_table *t)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < b->phase[PH_ENUM].n; i++) {
+		const struct op		*op = &b->phase[PH_ENUM].v[i];
+		const struct schema_enum *e = op->old;
+
+		if (op->kind != OP_RECREATE_ENUM)
+			continue;
+		for (j = 0; j < t->ncolumns; j++) {
+			if (diff_mentions(t->columns[j]->type, e->name))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * Views: those that changed or went are dropped first and those that
- * changed or came are created last; a view that reads a table the diff
- * changes goes and comes back too, whatever its text.
+ * changed or came are created last. A view that reads a table the diff
+ * changes (or one whose enum type is made again) goes and comes back
+ * too, whatever its text, and so does a view that reads such a view.
+ * Drops run readers first, creates the views they read first.
  */
 static void
 diff_views(struct diff_build *b)
 {
-	size_t	 i, j;
+	const struct schema	*from = b->from, *to = b->to;
+	unsigned char		*again, *done;
+	const struct schema_view **make;
+	size_t			 i, j, n, nmake = 0, left;
+	int			 more;
 
-	for (i = 0; i < b->from->nviews; i++) {
-		const struct schema_view	*fv = b->from->views[i];
-		const struct schema_view	*tv = diff_find_view(b->to, fv);
-		int				 again = 0;
+	again = xcalloc(from->nviews + 1, 1);
+	done = xcalloc(from->nviews + to->nviews + 1, 1);
+	make = xcalloc(to->nviews + 1, sizeof *make);
+	for (i = 0; i < from->nviews; i++) {
+		const struct schema_view	*fv = from->views[i];
+		const struct schema_view	*tv = diff_find_view(to, fv);
 
-		for (j = 0; tv != NULL && !again && j < b->from->ntables; j++)
-			again = diff_mentions(fv->definition,
-			    b->from->tables[j]->name) &&
-			    diff_touches(b, b->from->tables[j]->name);
-		if (tv != NULL && diff_eq(fv->definition, tv->definition) &&
-		    fv->materialized == tv->materialized && !again)
-			continue;
-		diff_push(&b->phase[PH_DROP_VIEW], OP_DROP_VIEW, NULL, fv,
-		    NULL);
-		if (tv != NULL)
-			diff_push(&b->phase[PH_CREATE_VIEW], OP_CREATE_VIEW,
-			    NULL, NULL, tv);
+		again[i] = tv == NULL || !diff_eq(fv->definition,
+		    tv->definition) || fv->materialized != tv->materialized;
+		for (j = 0; !again[i] && j < from->ntables; j++)
+			again[i] = diff_mentions(fv->definition,
+			    from->tables[j]->name) && (diff_touches(b,
+			    from->tables[j]->name) ||
+			    diff_uses_remade_enum(b, from->tables[j]));
 	}
-	for (i = 0; i < b->to->nviews; i++) {
-		if (diff_find_view(b->from, b->to->views[i]) == NULL)
-			diff_push(&b->phase[PH_CREATE_VIEW], OP_CREATE_VIEW,
-			    NULL, NULL, b->to->views[i]);
+	do {	/* and what reads them */
+		more = 0;
+		for (i = 0; i < from->nviews; i++) {
+			for (j = 0; !again[i] && j < from->nviews; j++) {
+				if (j != i && again[j] && diff_mentions(
+				    from->views[i]->definition,
+				    from->views[j]->name))
+					again[i] = more = 1;
+			}
+		}
+	} while (more);
+	/* drops: a view once no other view to drop reads it */
+	for (left = 0, i = 0; i < from->nviews; i++)
+		left += again[i];
+	while (left > 0) {
+		size_t	 before = left;
+
+		for (i = 0; i < from->nviews; i++) {
+			int	 read = 0;
+
+			if (!again[i] || done[i])
+				continue;
+			for (j = 0; j < from->nviews && !read; j++)
+				read = j != i && again[j] && !done[j] &&
+				    diff_mentions(from->views[j]->definition,
+				    from->views[i]->name);
+			if (read)
+				continue;
+			diff_push(&b->phase[PH_DROP_VIEW], OP_DROP_VIEW, NULL,
+			    from->views[i], NULL);
+			done[i] = 1;
+			left--;
+		}
+		if (left == before) {	/* a cycle: drop the first anyway */
+			for (i = 0; done[i] || !again[i]; i++)
+				;
+			diff_push(&b->phase[PH_DROP_VIEW], OP_DROP_VIEW, NULL,
+			    from->views[i], NULL);
+			done[i] = 1;
+			left--;
+		}
 	}
+	/* creates: the new, the changed and the dropped-again ones */
+	for (i = 0; i < to->nviews; i++) {
+		const struct schema_view	*tv = to->views[i];
+		const struct schema_view	*fv = diff_find_view(from, tv);
+
+		for (j = 0; fv != NULL && from->views[j] != fv; j++)
+			;
+		if (fv == NULL || again[j])
+			make[nmake++] = tv;
+	}
+	memset(done, 0, nmake + 1);
+	for (left = nmake; left > 0;) {
+		size_t	 before = left;
+
+		for (i = 0; i < nmake; i++) {
+			int	 waits = 0;
+
+			if (done[i])
+				continue;
+			for (n = 0; n < nmake && !waits; n++)
+				waits = n != i && !done[n] && diff_mentions(
+				    make[i]->definition, make[n]->name);
+			if (waits)
+				continue;
+			diff_push(&b->phase[PH_CREATE_VIEW], OP_CREATE_VIEW,
+			    NULL, NULL, make[i]);
+			done[i] = 1;
+			left--;
+		}
+		if (left == before) {	/* a cycle: the first anyway */
+			for (i = 0; done[i]; i++)
+				;
+			diff_push(&b->phase[PH_CREATE_VIEW], OP_CREATE_VIEW,
+			    NULL, NULL, make[i]);
+			done[i] = 1;
+			left--;
+		}
+	}
+	xfree(again);
+	xfree(done);
+	xfree(make);
 }
 
 /*

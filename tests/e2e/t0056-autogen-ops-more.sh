@@ -1,0 +1,577 @@
+#!/bin/sh
+# revision --autogenerate, more ops one by one (issue 4, first and third
+# points), beyond t0051: circular foreign keys, views over changed tables
+# and over views, index sort order, DEFERRABLE and ON UPDATE, enum values
+# in use, NOT NULL without a default, multi-column uniques, check names,
+# collations, INCLUDE, drop order, STRICT and WITHOUT ROWID. The cycle is
+# that of t0051: model M0, autogenerate + upgrade, rows in; model M1,
+# autogenerate + upgrade; then (a) the database equals one built directly
+# from M1, (b) diff and a second autogenerate find nothing, (c) the rows
+# are still there, (d) downgrade -1 gives back the M0 structure exactly
+# and the rows.
+. "$(dirname "$0")/lib.sh"
+
+sq="'"
+
+# dump DB: pg_dump -s without what differs between two equal databases
+# (comments, SET lines, restrict keys, the version and history tables):
+# the oracle of t0050.
+dump() {
+	pg_dump -s -x -O -d "$1" | sed -e '/^--/d' -e '/^SET /d' \
+	    -e '/^SELECT pg_catalog/d' -e '/^\\restrict/d' \
+	    -e '/^\\unrestrict/d' -e '/^$/d' |
+	    awk '/^CREATE TABLE public.migrate_(version|history)/ { skip = 1 }
+		skip && /^\);/ { skip = 0; next }
+		!skip' | grep -v "migrate_version\|migrate_history" || true
+}
+
+# master DB: what SQLite keeps of a schema (sqlite_sequence and the
+# autoindexes included), without our tables.
+master() {
+	sqlite3 -bail "$1" "SELECT type, name, tbl_name, sql FROM sqlite_master
+	    WHERE tbl_name NOT LIKE 'migrate_%' ORDER BY 1, 2"
+}
+
+# master_fmt DB: master with the formatting a rendered statement may not
+# share with the model's text: quotes around plain names, line breaks and
+# runs of blanks, blanks inside parentheses. Only for comparing with a
+# database built from the model by sqlite3, whose sqlite_master keeps the
+# model's text as it was typed; the statements migrate writes are its own
+# (quoted names, one line), so the text differs where the schema does not.
+master_fmt() {
+	sqlite3 -bail "$1" "SELECT type, name, tbl_name,
+	    replace(replace(sql, char(10), ' '), char(9), ' ')
+	    FROM sqlite_master WHERE tbl_name NOT LIKE 'migrate_%' ORDER BY 1, 2" |
+	    sed -E -e 's/"([A-Za-z_][A-Za-z0-9_]*)"/\1/g' -e 's/ +/ /g' \
+		-e 's/\( /(/g' -e 's/ \)/)/g'
+}
+
+# oracle DB: the structure of database DB of dialect $d.
+oracle() {
+	case $d in
+	sqlite)	master "$1" ;;
+	pg)	dump "$1" ;;
+	esac
+}
+
+# oracle_fmt DB: the oracle for comparing with the reference database
+# (see master_fmt).
+oracle_fmt() {
+	case $d in
+	sqlite)	master_fmt "$1" ;;
+	pg)	dump "$1" ;;
+	esac
+}
+
+# pick SQLITE-TEXT PG-TEXT: the one for dialect $d.
+pick() {
+	case $d in
+	sqlite)	printf '%s\n' "$1" ;;
+	pg)	printf '%s\n' "$2" ;;
+	esac
+}
+
+# rows SPEC: the rows of the tables and columns of SPEC ("t:id,a u:id"),
+# as text, in rowid order on SQLite (rowid first), by the first column on
+# PostgreSQL and for a table written -t (a SQLite table WITHOUT ROWID).
+rows() {
+	for _s in $1; do
+		_t=${_s%%:*} _c=${_s#*:}
+		echo "SELECT '== $_t';"
+		case $d:$_t in
+		sqlite:-*)	echo "SELECT $_c FROM ${_t#-} ORDER BY 1;" ;;
+		sqlite:*)	echo "SELECT rowid, $_c FROM $_t ORDER BY rowid;" ;;
+		pg:*)	echo "SELECT $_c FROM $_t ORDER BY 1;" ;;
+		esac
+	done >rows.sql
+	case $d in
+	sqlite)	sqlite3 -bail "$db" <rows.sql ;;
+	pg)	psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -f rows.sql ;;
+	esac
+}
+
+# run_sql FILE DB: run the SQL file on database DB of dialect $d.
+run_sql() {
+	case $d in
+	sqlite)	sqlite3 -bail "$2" <"$1" ;;
+	pg)	psql -X -q -v ON_ERROR_STOP=1 -d "$2" -f "$1" >/dev/null ;;
+	esac
+}
+
+# nfiles: how many revision scripts there are.
+nfiles() {
+	ls migrations/versions | wc -l | tr -d ' '
+}
+
+# cycle NAME M0 M1 SEED SPEC: the whole cycle for one op. NAME names the
+# PostgreSQL database (t56_NAME); M0 and M1 are the model texts; SEED is
+# SQL run after M0 is in place (foreign keys on, on SQLite); SPEC says the
+# tables and columns whose rows must survive the upgrade and the downgrade
+# (see rows; -TABLE: a table without rowids). $after_up, when set, is evaluated after the upgrade (the
+# database at M1), $after_down after the downgrade.
+cycle() {
+	_name=$1 _m0=$2 _m1=$3 _seed=$4 _spec=$5
+	case $d in
+	sqlite)	db=$PWD/app.db; url="sqlite:///$db"; ref=$PWD/ref.db ;;
+	pg)	db=t56_$_name ref=t56_ref
+		psql -X -q -v ON_ERROR_STOP=1 -d postgres \
+		    -c "DROP DATABASE IF EXISTS $db" -c "DROP DATABASE IF EXISTS $ref" \
+		    -c "CREATE DATABASE $db OWNER migrate" \
+		    -c "CREATE DATABASE $ref OWNER migrate" 2>/dev/null
+		url=$(echo "$MIGRATE_TEST_PG_URL" | sed "s,/migrate_test\$,/$db,") ;;
+	esac
+	mkdir -p migrations/models migrations/versions
+	printf '[migrate]\nscript_location = %%(here)s/migrations\nurl = %s\n' \
+	    "$(printf '%s' "$url" | sed 's/%/%%/g')" >migrate.ini
+	# the reference, built from M1 directly and dumped meanwhile (here and
+	# below, what only reads runs beside what comes next, for time)
+	printf '%s\n' "$_m1" >m1.sql
+	( run_sql m1.sql "$ref" && oracle_fmt "$ref" >want1.txt ) &
+	_ref=$!
+	# step 1: M0
+	printf '%s\n' "$_m0" >migrations/models/m.sql
+	run_migrate 0 revision --autogenerate -m m0
+	test "$(nfiles)" = 1
+	run_migrate 0 upgrade head
+	if [ -n "$_seed" ]; then
+		case $d in
+		sqlite)	printf 'PRAGMA foreign_keys = ON;\n%s\n' "$_seed" |
+			    sqlite3 -bail "$db" ;;
+		pg)	q "$_seed" >/dev/null ;;
+		esac
+	fi
+	oracle "$db" >s0.txt &
+	_job=$!
+	rows "$_spec" >rows0.txt
+	# step 2: M1
+	printf '%s\n' "$_m1" >migrations/models/m.sql
+	run_migrate 0 revision --autogenerate -m m1
+	cp err m1.err
+	test "$(nfiles)" = 2 || {
+		echo "autogenerate wrote no revision for M1:"
+		cat err
+		return 1
+	}
+	wait $_job
+	run_migrate 0 upgrade head
+	oracle_fmt "$db" >got1.txt &
+	_job=$!
+	# (b) nothing left to do
+	run_migrate 0 diff
+	if [ -s out ]; then
+		echo "diff finds changes left:"
+		cat out
+		return 1
+	fi
+	run_migrate 0 revision --autogenerate -m again
+	expect_text "No changes detected" err
+	test "$(nfiles)" = 2
+	# (c) the rows survive the upgrade
+	rows "$_spec" >rows1.txt
+	echo "(c) the rows after the upgrade:"
+	diff -u rows0.txt rows1.txt
+	# (a) the same as M1 run directly
+	wait $_ref
+	wait $_job
+	echo "(a) the upgraded database against one built from M1:"
+	diff -u want1.txt got1.txt
+	eval "${after_up:-:}"
+	# (d) back to S0, rows kept
+	run_migrate 0 downgrade -1
+	oracle "$db" >s0back.txt &
+	_job=$!
+	rows "$_spec" >rows2.txt
+	echo "(d) the rows after the downgrade:"
+	diff -u rows0.txt rows2.txt
+	wait $_job
+	echo "(d) the downgraded database against S0:"
+	diff -u s0.txt s0back.txt
+	eval "${after_down:-:}"
+}
+
+# Each op: a function, run for each dialect it applies to.
+
+# probe SQL: run SQL (statements) in a transaction that is rolled back,
+# printing what its queries return (foreign keys on, on SQLite).
+probe() {
+	case $d in
+	sqlite)	printf 'PRAGMA foreign_keys = ON;\nBEGIN;\n%s\nROLLBACK;\n' "$1" |
+		    sqlite3 -bail "$db" ;;
+	pg)	printf 'BEGIN;\n%s\nROLLBACK;\n' "$1" |
+		    psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" ;;
+	esac
+}
+
+# m1_rev: the revision script of M1.
+m1_rev() {
+	ls migrations/versions/*_m1.sql
+}
+
+# ---- both dialects ----------------------------------------------------
+
+T='CREATE TABLE t (id integer PRIMARY KEY, a text);'
+T_ROWS="INSERT INTO t VALUES (1, 'x'), (2, NULL), (5, 'z');"
+
+# two new tables whose foreign keys point at each other: on PostgreSQL one
+# key is added once both exist; on SQLite both are in the CREATE TABLEs
+# (keys are not checked at create). The downgrade drops them both.
+# (a PostgreSQL model cannot name b before it exists: its key is added
+# after)
+CIRC_SQLITE='CREATE TABLE a (id integer PRIMARY KEY, b_id integer REFERENCES b (id));
+CREATE TABLE b (id integer PRIMARY KEY, a_id integer REFERENCES a (id));'
+CIRC_PG='CREATE TABLE a (id integer PRIMARY KEY, b_id integer);
+CREATE TABLE b (id integer PRIMARY KEY, a_id integer REFERENCES a (id));
+ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b (id);'
+op_circular_fk_create() {
+	CIRC=$(pick "$CIRC_SQLITE" "$CIRC_PG")
+	after_up='test "$(probe "INSERT INTO a VALUES (1, NULL);
+INSERT INTO b VALUES (1, 1);
+UPDATE a SET b_id = 1;
+SELECT count(*) FROM a JOIN b ON b.a_id = a.id AND a.b_id = b.id;")" = 1
+! probe "INSERT INTO a VALUES (2, 99);" 2>/dev/null'
+	cycle circ_create "$T" "$T
+$CIRC" "$T_ROWS" 't:id,a'
+}
+
+# and dropped, with rows pointing both ways
+op_circular_fk_drop() {
+	CIRC=$(pick "$CIRC_SQLITE" "$CIRC_PG")
+	cycle circ_drop "$T
+$CIRC" "$T" "$T_ROWS
+INSERT INTO a VALUES (1, NULL);
+INSERT INTO b VALUES (1, 1);
+UPDATE a SET b_id = 1;" 't:id,a'
+}
+
+# a table and the view reading it change at once: the view goes before
+# the table changes and comes back after
+TV0='CREATE TABLE t (id integer PRIMARY KEY, a text, b integer);
+CREATE VIEW v AS SELECT id, a FROM t;'
+TV1='CREATE TABLE t (id integer PRIMARY KEY, a integer NOT NULL, c text);
+CREATE VIEW v AS SELECT id, a, c FROM t WHERE a > 0;'
+TV_ROWS="INSERT INTO t VALUES (1, '10', 3), (2, '20', NULL), (5, '-1', 7);"
+op_table_and_view() {
+	after_up='test "$(q "SELECT id FROM v ORDER BY id" | tr "\n" " ")" = "1 2 "'
+	cycle table_view "$TV0" "$TV1" "$TV_ROWS" 't:id,a'
+}
+
+# a view on a view; the table under both changes (a rebuild on SQLite, a
+# type change on PostgreSQL that both views depend on) and the first view
+# changes: both go, both come back, in order
+VV0='CREATE TABLE t (id integer PRIMARY KEY, a integer, b text);
+CREATE VIEW v1 AS SELECT id, a FROM t WHERE a > 0;
+CREATE VIEW v2 AS SELECT id, a * 2 AS a2 FROM v1;'
+VV1='CREATE TABLE t (id integer PRIMARY KEY, a bigint, b text);
+CREATE VIEW v1 AS SELECT id, a FROM t WHERE a > 1;
+CREATE VIEW v2 AS SELECT id, a * 2 AS a2 FROM v1;'
+VV_ROWS="INSERT INTO t VALUES (1, 1, 'p'), (2, 2, 'q'), (3, 3, NULL);"
+op_view_on_view() {
+	after_up='test "$(q "SELECT a2 FROM v2 ORDER BY id" | tr "\n" " ")" = "4 6 "'
+	cycle view_on_view "$VV0" "$VV1" "$VV_ROWS" 't:id,a,b'
+}
+
+# only the view under another view changes
+VV2='CREATE TABLE t (id integer PRIMARY KEY, a integer, b text);
+CREATE VIEW v1 AS SELECT id, a, b FROM t WHERE a > 0;
+CREATE VIEW v2 AS SELECT id, a * 2 AS a2 FROM v1;'
+op_view_under_view() {
+	after_up='test "$(q "SELECT count(*) FROM v2")" = 3'
+	cycle view_under_view "$VV0" "$VV2" "$VV_ROWS" 't:id,a,b'
+}
+
+# an index whose sort order changes, ASC to DESC
+SO0='CREATE TABLE t (id integer PRIMARY KEY, a text, b integer);
+CREATE INDEX t_ab ON t (a, b);'
+SO1='CREATE TABLE t (id integer PRIMARY KEY, a text, b integer);
+CREATE INDEX t_ab ON t (a, b DESC);'
+SO_ROWS="INSERT INTO t VALUES (1, 'x', 3), (2, NULL, 2), (5, 'z', NULL);"
+op_index_desc() {
+	cycle index_desc "$SO0" "$SO1" "$SO_ROWS" 't:id,a,b'
+	expect_grep "t_ab" "$(m1_rev)"
+}
+
+# ON UPDATE changes (none to CASCADE)
+P='CREATE TABLE p (id integer PRIMARY KEY, name text);'
+FK_ROWS="INSERT INTO p VALUES (1, 'one'), (2, 'two');
+INSERT INTO c VALUES (10, 1), (11, 1), (12, 2), (13, NULL);"
+op_fk_on_update() {
+	after_up='test "$(probe "UPDATE p SET id = 7 WHERE id = 1;
+SELECT count(*) FROM c WHERE p_id = 7;")" = 2'
+	after_down='! probe "UPDATE p SET id = 7 WHERE id = 1;" 2>/dev/null'
+	cycle fk_on_update "$P
+CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p (id));" "$P
+CREATE TABLE c (id integer PRIMARY KEY,
+    p_id integer REFERENCES p (id) ON UPDATE CASCADE);" \
+	    "$FK_ROWS" 'p:id,name c:id,p_id'
+}
+
+# a NOT NULL column without a default, added to an empty table
+op_add_not_null_empty() {
+	after_up='! probe "INSERT INTO e (id) VALUES (1);" 2>/dev/null'
+	cycle not_null_empty "$T
+CREATE TABLE e (id integer PRIMARY KEY);" "$T
+CREATE TABLE e (id integer PRIMARY KEY, n text NOT NULL);" "$T_ROWS" 't:id,a'
+}
+
+# a unique constraint on two columns, added and (downgrade) dropped
+MU0='CREATE TABLE t (id integer PRIMARY KEY, a text, b integer);'
+MU1='CREATE TABLE t (id integer PRIMARY KEY, a text, b integer, UNIQUE (a, b));'
+op_multi_unique() {
+	after_up='probe "INSERT INTO t VALUES (9, ${sq}x$sq, 4);"
+! probe "INSERT INTO t VALUES (9, ${sq}x$sq, 3);" 2>/dev/null'
+	cycle multi_unique "$MU0" "$MU1" "$SO_ROWS" 't:id,a,b'
+}
+
+# the same check expressions, one gaining a name, one losing it
+CN0='CREATE TABLE t (id integer PRIMARY KEY, a integer, b integer,
+    CHECK (a > 0), CONSTRAINT b_pos CHECK (b > 0));'
+CN1='CREATE TABLE t (id integer PRIMARY KEY, a integer, b integer,
+    CONSTRAINT a_pos CHECK (a > 0), CHECK (b > 0));'
+CN_ROWS="INSERT INTO t VALUES (1, 1, 1), (2, NULL, 2), (5, 3, NULL);"
+op_check_names() {
+	cycle check_names "$CN0" "$CN1" "$CN_ROWS" 't:id,a,b'
+}
+
+# a table others reference goes: the child loses its key first (child
+# kept), or goes first (both dropped)
+DR0="$P
+CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p (id));
+CREATE TABLE g (id integer PRIMARY KEY, c_id integer REFERENCES c (id));"
+DR_ROWS="INSERT INTO p VALUES (1, 'one'), (2, 'two');
+INSERT INTO c VALUES (10, 1), (11, 1), (12, 2), (13, NULL);
+INSERT INTO g VALUES (100, 10), (101, 13);"
+# (the kept child's rows point at no parent: the downgrade brings back
+# the parent's key, not its rows)
+op_drop_referenced_kept_child() {
+	cycle drop_ref_keep "$DR0" "CREATE TABLE c (id integer PRIMARY KEY, p_id integer);
+CREATE TABLE g (id integer PRIMARY KEY, c_id integer REFERENCES c (id));" \
+	    "INSERT INTO p VALUES (1, 'one');
+INSERT INTO c VALUES (10, NULL), (11, NULL);
+INSERT INTO g VALUES (100, 10), (101, NULL);" 'c:id,p_id g:id,c_id'
+	f=$(m1_rev)
+	expect_grep "-- WARNING: drop table" "$f"
+}
+op_drop_referenced_chain() {
+	cycle drop_ref_chain "$DR0
+$T" "$T" "$DR_ROWS
+$T_ROWS" 't:id,a'
+}
+
+# ---- PostgreSQL -------------------------------------------------------
+
+op_fk_deferrable() {
+	after_up='test "$(probe "INSERT INTO c VALUES (20, 99);
+DELETE FROM c WHERE id = 20;
+SELECT count(*) FROM c;")" = 4'
+	after_down='! probe "INSERT INTO c VALUES (20, 99);" 2>/dev/null'
+	cycle fk_deferrable "$P
+CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p (id));" "$P
+CREATE TABLE c (id integer PRIMARY KEY,
+    p_id integer REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED);" \
+	    "$FK_ROWS" 'p:id,name c:id,p_id'
+}
+
+# a type change under a view that the model leaves as it is: PostgreSQL
+# refuses ALTER TYPE of a column a view uses, so the view goes and comes
+# back around it
+op_pg_type_under_view() {
+	after_up='test "$(q "SELECT pg_typeof(a) FROM v LIMIT 1")" = bigint'
+	cycle type_under_view \
+	    'CREATE TABLE t (id integer PRIMARY KEY, a integer);
+CREATE VIEW v AS SELECT id, a FROM t;' \
+	    'CREATE TABLE t (id integer PRIMARY KEY, a bigint);
+CREATE VIEW v AS SELECT id, a FROM t;' \
+	    "INSERT INTO t VALUES (1, 10), (2, NULL), (5, -3);" 't:id,a'
+}
+
+# an enum value goes while columns use the type (one with a default,
+# another table's, an array, a view over one): the rows holding the values
+# kept survive
+EV0="CREATE TYPE mood AS ENUM ('sad', 'ok', 'meh', 'happy');"
+EV1="CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
+EV_T="CREATE TABLE t (id integer PRIMARY KEY, m mood NOT NULL DEFAULT 'ok');
+CREATE TABLE u (id integer PRIMARY KEY, m mood, ms mood[]);"
+EV_ROWS="INSERT INTO t VALUES (1, 'sad'), (2, 'happy'), (3, DEFAULT);
+INSERT INTO u VALUES (1, 'ok', '{sad,ok}'), (2, NULL, NULL), (3, 'sad', '{happy}');"
+EV_SPEC='t:id,m::text u:id,m::text,ms::text'
+op_pg_enum_remove_used() {
+	after_up='test "$(probe "INSERT INTO u VALUES (9, ${sq}meh$sq);" 2>&1)" != ""'
+	cycle enum_remove_used "$EV0
+$EV_T" "$EV1
+$EV_T" "$EV_ROWS" "$EV_SPEC"
+}
+
+# the same, with a view over a column of the type
+op_pg_enum_remove_under_view() {
+	after_up='test "$(q "SELECT string_agg(m::text, $sq,$sq ORDER BY id) FROM v")" = happy,ok'
+	cycle enum_remove_view "$EV0
+$EV_T
+CREATE VIEW v AS SELECT id, m FROM t WHERE m <> 'sad';" "$EV1
+$EV_T
+CREATE VIEW v AS SELECT id, m FROM t WHERE m <> 'sad';" "$EV_ROWS" "$EV_SPEC"
+}
+
+op_pg_collation() {
+	after_up='test "$(q "SELECT string_agg(a, $sq$sq ORDER BY a) FROM t")" = BZa'
+	cycle collation \
+	    'CREATE TABLE t (id integer PRIMARY KEY, a text);
+CREATE INDEX t_a ON t (a);' \
+	    'CREATE TABLE t (id integer PRIMARY KEY, a text COLLATE "C");
+CREATE INDEX t_a ON t (a);' \
+	    "INSERT INTO t VALUES (1, 'a'), (2, 'B'), (3, 'Z');" 't:id,a'
+}
+
+op_pg_index_include() {
+	cycle index_include "$MU0" "$MU0
+CREATE UNIQUE INDEX t_a_incl ON t (a) INCLUDE (b);" "$SO_ROWS" 't:id,a,b'
+	expect_grep "INCLUDE" "$(m1_rev)"
+}
+
+op_pg_index_include_change() {
+	cycle index_include_change "$MU0
+CREATE INDEX t_a_incl ON t (a) INCLUDE (b);" "$MU0
+CREATE INDEX t_a_incl ON t (a) INCLUDE (b, id);" "$SO_ROWS" 't:id,a,b'
+}
+
+# a new column with a comment: the comment comes with it
+op_pg_add_column_comment() {
+	cycle add_column_comment "$T" "CREATE TABLE t (id integer PRIMARY KEY, a text,
+    b text);
+COMMENT ON COLUMN t.b IS 'the b column';" "$T_ROWS" 't:id,a'
+}
+
+# a narrowing type change and, on the same table, a new column with a
+# comment: the downgrade must not comment on the column it has dropped
+op_pg_add_column_comment_narrow() {
+	cycle add_column_comment_narrow 'CREATE TABLE t (id integer PRIMARY KEY, a text);' \
+	    "CREATE TABLE t (id integer PRIMARY KEY, a varchar(9), b text);
+COMMENT ON COLUMN t.b IS 'bee';" "$T_ROWS" 't:id,a'
+}
+
+# ---- SQLite -------------------------------------------------------------
+
+# a column gets COLLATE NOCASE (a rebuild), with an index on it
+op_sqlite_collation() {
+	after_up='! probe "INSERT INTO t VALUES (9, ${sq}X$sq);" 2>/dev/null'
+	cycle sqlite_collation \
+	    'CREATE TABLE t (id integer PRIMARY KEY, a text UNIQUE);
+CREATE INDEX t_a ON t (a);' \
+	    'CREATE TABLE t (id integer PRIMARY KEY, a text COLLATE NOCASE UNIQUE);
+CREATE INDEX t_a ON t (a);' \
+	    "INSERT INTO t VALUES (1, 'x'), (2, 'B'), (3, NULL);" 't:id,a'
+}
+
+ST='CREATE TABLE s (id INTEGER PRIMARY KEY, a TEXT NOT NULL, n INT) STRICT;'
+WR='CREATE TABLE w (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID;'
+op_sqlite_strict_create() {
+	after_up='! probe "INSERT INTO s VALUES (1, ${sq}x$sq, ${sq}not a number$sq);" 2>/dev/null'
+	cycle strict_create "$T" "$T
+$ST
+$WR" "$T_ROWS" 't:id,a'
+}
+op_sqlite_strict_drop() {
+	cycle strict_drop "$T
+$ST
+$WR" "$T" "$T_ROWS
+INSERT INTO s VALUES (1, 'x', 2);
+INSERT INTO w VALUES ('k', x'00');" 't:id,a'
+}
+
+# a table becomes STRICT, another WITHOUT ROWID: rebuilds
+op_sqlite_strict_alter() {
+	cycle strict_alter "CREATE TABLE s (id INTEGER PRIMARY KEY, a TEXT NOT NULL, n INT);
+CREATE TABLE w (k TEXT PRIMARY KEY NOT NULL, v BLOB);" \
+	    "CREATE TABLE s (id INTEGER PRIMARY KEY, a TEXT NOT NULL, n INT) STRICT;
+CREATE TABLE w (k TEXT PRIMARY KEY NOT NULL, v BLOB) WITHOUT ROWID;" \
+	    "INSERT INTO s VALUES (1, 'x', 2), (3, 'y', NULL);
+INSERT INTO w VALUES ('k', x'00'), ('l', NULL);" 's:id,a,n -w:k,hex(v)'
+}
+
+# SQLite triggers are part of the model: created, changed, dropped
+TRG_T='CREATE TABLE t (id integer PRIMARY KEY, a text);
+CREATE TABLE audit (msg text);'
+TRG1='CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN
+    INSERT INTO audit VALUES (NEW.a);
+END;'
+TRG2='CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN
+    INSERT INTO audit VALUES (upper(NEW.a));
+END;'
+op_sqlite_trigger_create() {
+	after_up='test "$(probe "INSERT INTO t VALUES (9, ${sq}zed$sq);
+SELECT msg FROM audit;")" = zed'
+	cycle trigger_create "$TRG_T" "$TRG_T
+$TRG1" "INSERT INTO t VALUES (1, 'x');" 't:id,a'
+}
+op_sqlite_trigger_change() {
+	after_up='test "$(probe "INSERT INTO t VALUES (9, ${sq}zed$sq);
+SELECT msg FROM audit ORDER BY rowid DESC LIMIT 1;")" = ZED'
+	cycle trigger_change "$TRG_T
+$TRG1" "$TRG_T
+$TRG2" "INSERT INTO t VALUES (1, 'x');" 't:id,a'
+}
+op_sqlite_trigger_drop() {
+	cycle trigger_drop "$TRG_T
+$TRG1" "$TRG_T" "INSERT INTO t VALUES (1, 'x');" 't:id,a'
+}
+# a trigger kept through a rebuild of its table, and one changed with it
+op_sqlite_trigger_rebuild() {
+	cycle trigger_rebuild "$TRG_T
+$TRG1" "CREATE TABLE t (id integer PRIMARY KEY, a text NOT NULL DEFAULT '');
+CREATE TABLE audit (msg text);
+$TRG2" "INSERT INTO t VALUES (1, 'x');" 't:id,a'
+}
+# an FTS5 virtual table: made as such, its shadow tables left to SQLite
+op_sqlite_virtual() {
+	after_up='test "$(probe "INSERT INTO docs VALUES (${sq}hello world$sq);
+SELECT count(*) FROM docs WHERE docs MATCH ${sq}hello$sq;")" = 1'
+	cycle virtual "$TRG_T" "$TRG_T
+CREATE VIRTUAL TABLE docs USING fts5(body);" "INSERT INTO t VALUES (1, 'x');" 't:id,a'
+}
+
+# run_op FUNCTION DESCRIPTION: the test, for dialect $d.
+run_op() {
+	after_up= after_down=
+	test_expect_success "$d: $2" "$1"
+}
+
+for d in sqlite pg; do
+	export d
+	run_op op_circular_fk_create "create two tables with circular foreign keys"
+	run_op op_circular_fk_drop "drop two tables with circular foreign keys"
+	run_op op_table_and_view "a table and the view reading it change at once"
+	run_op op_view_on_view "a view on a view, the table under both changes"
+	run_op op_view_under_view "the view under another view changes"
+	run_op op_index_desc "an index column goes from ASC to DESC"
+	run_op op_fk_on_update "a foreign key gets ON UPDATE CASCADE"
+	run_op op_fk_deferrable "a foreign key becomes DEFERRABLE INITIALLY DEFERRED"
+	run_op op_add_not_null_empty "add a NOT NULL column without default to an empty table"
+	run_op op_multi_unique "add a two-column unique constraint"
+	run_op op_check_names "checks gain and lose their names"
+	run_op op_drop_referenced_kept_child "drop a referenced table, its child kept"
+	run_op op_drop_referenced_chain "drop a chain of referencing tables"
+done
+
+d=pg
+export d
+run_op op_pg_type_under_view "change a column type a view depends on"
+run_op op_pg_enum_remove_used "remove an enum value from a type columns and arrays use"
+run_op op_pg_enum_remove_under_view "remove an enum value from a type a view's column uses"
+run_op op_pg_collation "a column gets COLLATE \"C\""
+run_op op_pg_index_include "add a unique index with INCLUDE"
+run_op op_pg_index_include_change "change the INCLUDE columns of an index"
+run_op op_pg_add_column_comment "add a column with a comment"
+run_op op_pg_add_column_comment_narrow "add a commented column beside a narrowing change"
+
+d=sqlite
+export d
+run_op op_sqlite_strict_create "create STRICT and WITHOUT ROWID tables"
+run_op op_sqlite_strict_drop "drop STRICT and WITHOUT ROWID tables"
+run_op op_sqlite_collation "a column gets COLLATE NOCASE"
+run_op op_sqlite_strict_alter "tables become STRICT and WITHOUT ROWID (rebuilds)"
+run_op op_sqlite_trigger_create "create a trigger"
+run_op op_sqlite_trigger_change "change a trigger"
+run_op op_sqlite_trigger_drop "drop a trigger"
+run_op op_sqlite_trigger_rebuild "a rebuild with a trigger that changes too"
+run_op op_sqlite_virtual "create an FTS5 virtual table"
+
+test_done
