@@ -415,6 +415,18 @@ cmd_check_op(struct cmd_check *c, const struct op *op)
 		    tag, t, op->kind == OP_RENAME_INDEX ? "index" :
 		    "constraint", op->new_name, op->old_name, c->db);
 		break;
+	case OP_CREATE_OBJECT:
+	case OP_DROP_OBJECT:
+	case OP_ALTER_OBJECT: {
+		const struct schema_object *o = op->new != NULL ? op->new :
+					    op->old;
+
+		cmd_check_problem(c, "%s: %s %s: %s", tag,
+		    schema_object_kind_name(o->kind), o->identity,
+		    op->kind == OP_ALTER_OBJECT ? "differs" :
+		    cmd_check_side(c, op->kind == OP_CREATE_OBJECT, &side));
+		break;
+	}
 	case OP_COMMENT_TABLE:
 		cmd_check_problem(c, "%s: table %s: the comment differs", tag,
 		    t);

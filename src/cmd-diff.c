@@ -145,9 +145,22 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
 			c = op->new;
 		/* one line, whatever the names hold */
 		strbuf_reset(&line);
-		strbuf_addf(&line, "%s %s%s%s: %s", diff_op_name(op->kind),
-		    op->table != NULL ? op->table->name : "", c != NULL ?
-		    "." : "", c != NULL ? c->name : "", op->warning);
+		if (op->kind == OP_CREATE_OBJECT || op->kind == OP_DROP_OBJECT ||
+		    op->kind == OP_ALTER_OBJECT) {
+			const struct schema_object	*o = op->new != NULL ?
+			    op->new : op->old;
+
+			strbuf_addf(&line, "%s %s %s: %s", op->kind ==
+			    OP_DROP_OBJECT ? "drop" : op->kind ==
+			    OP_CREATE_OBJECT ? "create" : "alter",
+			    schema_object_kind_name(o->kind), o->identity,
+			    op->warning);
+		} else {
+			strbuf_addf(&line, "%s %s%s%s: %s",
+			    diff_op_name(op->kind), op->table != NULL ?
+			    op->table->name : "", c != NULL ? "." : "",
+			    c != NULL ? c->name : "", op->warning);
+		}
 		dialect_comment_end(&line, 0);
 		strv_pushn(&cmp->warnings, line.buf, line.len - 1);
 		if (!ctx->quiet)

@@ -986,6 +986,80 @@ diff_touches(const struct diff_build *b, const char *name)
 	return 0;
 }
 
+/* Whether phase ph of the diff has an op of kind k on object x. */
+static int
+diff_has_op(const struct diff_build *b, enum diff_phase ph, enum op_kind k,
+    const void *x)
+{
+	size_t	 i;
+
+	for (i = 0; i < b->phase[ph].n; i++) {
+		const struct op	*op = &b->phase[ph].v[i];
+
+		if (op->kind == k && (op->old == x || op->new == x ||
+		    op->table == x))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A primary key, unique constraint or unique index that goes while a
+ * kept foreign key still points at its columns: PostgreSQL refuses to drop it (the key's
+ * index backs the foreign key), so the foreign key goes first and comes
+ * back after, onto what the model has then.
+ */
+static void
+diff_keys_under_fks(struct diff_build *b)
+{
+	size_t	 i, j, k, n = b->phase[PH_TABLE].n;
+
+	for (i = 0; i < n; i++) {
+		const struct op			*op = &b->phase[PH_TABLE].v[i];
+		const struct schema_table	*pt = op->table;
+		const struct strv		*cols;
+
+		if (op->kind == OP_DROP_PK || op->kind == OP_DROP_UNIQUE)
+			cols = &((const struct schema_key *)op->old)->columns;
+		else if (op->kind == OP_DROP_INDEX &&
+		    ((const struct schema_index *)op->old)->unique &&
+		    ((const struct schema_index *)op->old)->where == NULL)
+			cols = &((const struct schema_index *)op->old)->keys;
+		else
+			continue;
+		for (j = 0; j < b->from->ntables; j++) {
+			const struct schema_table *ct = b->from->tables[j];
+			const struct schema_table *tt;
+
+			for (k = 0; k < ct->nfks; k++) {
+				const struct schema_fk	*fk = ct->fks[k];
+				const struct schema_fk	*tfk;
+
+				if (strcmp(fk->ref_table, pt->name) != 0 ||
+				    !diff_eq(diff_ref_schema(ct, fk),
+				    pt->schema) || !(strv_equal(
+				    &fk->ref_columns, cols) ||
+				    (fk->ref_columns.n == 0 &&
+				    op->kind == OP_DROP_PK)) ||
+				    diff_has_op(b, PH_DROP_FK, OP_DROP_FK, fk) ||
+				    diff_has_op(b, PH_DROP_TABLE,
+				    OP_DROP_TABLE, ct))
+					continue;
+				diff_push(&b->phase[PH_DROP_FK], OP_DROP_FK, ct,
+				    fk, NULL);
+				tt = schema_find_table(b->to, ct->schema,
+				    ct->name);
+				tfk = tt != NULL && fk->name != NULL ?
+				    schema_find_fk(tt, fk->name) : NULL;
+				if (tfk != NULL && !diff_has_op(b, PH_ADD_FK,
+				    OP_ADD_FK, tfk))
+					diff_push(&b->phase[PH_ADD_FK],
+					    OP_ADD_FK, tt, NULL, tfk);
+			}
+		}
+	}
+}
+
 /* Whether table t has a column of an enum the diff makes again. */
 static int
 diff_uses_remade_enum(const struct diff_build *b, const struct schema_table *t)
@@ -1881,6 +1955,7 @@ diff_schemas_renamed(struct diff *out, const struct schema *from,
 	}
 	diff_create_tables(&b, created, ncreated);
 	diff_drop_tables(&b, dropped, ndropped);
+	diff_keys_under_fks(&b);
 	diff_views(&b);
 	diff_objects_all(&b);
 	for (i = 0; i < DIFF_PHASES; i++) {

@@ -313,6 +313,18 @@ CREATE TABLE e (id integer PRIMARY KEY);" "$T
 CREATE TABLE e (id integer PRIMARY KEY, n text NOT NULL);" "$T_ROWS" 't:id,a'
 }
 
+# the unique key a foreign key points at becomes a unique index (and
+# back): the foreign key goes before and comes back after
+UK0='CREATE TABLE parent (id integer PRIMARY KEY, code text CONSTRAINT parent_code_key UNIQUE);
+CREATE TABLE child (id integer PRIMARY KEY, pcode text CONSTRAINT child_pcode_fkey REFERENCES parent (code));'
+UK1='CREATE TABLE parent (id integer PRIMARY KEY, code text);
+CREATE UNIQUE INDEX parent_code_uix ON parent (code);
+CREATE TABLE child (id integer PRIMARY KEY, pcode text CONSTRAINT child_pcode_fkey REFERENCES parent (code));'
+op_key_under_fk() {
+	cycle key_under_fk "$UK0" "$UK1" "INSERT INTO parent VALUES (1, 'a'), (2, 'b');
+INSERT INTO child VALUES (1, 'a'), (2, NULL);" 'parent:id,code child:id,pcode'
+}
+
 # a unique constraint on two columns, added and (downgrade) dropped
 MU0='CREATE TABLE t (id integer PRIMARY KEY, a text, b integer);'
 MU1='CREATE TABLE t (id integer PRIMARY KEY, a text, b integer, UNIQUE (a, b));'
@@ -545,6 +557,7 @@ for d in sqlite pg; do
 	run_op op_fk_on_update "a foreign key gets ON UPDATE CASCADE"
 	run_op op_fk_deferrable "a foreign key becomes DEFERRABLE INITIALLY DEFERRED"
 	run_op op_add_not_null_empty "add a NOT NULL column without default to an empty table"
+	run_op op_key_under_fk "the unique key a foreign key uses becomes a unique index"
 	run_op op_multi_unique "add a two-column unique constraint"
 	run_op op_check_names "checks gain and lose their names"
 	run_op op_drop_referenced_kept_child "drop a referenced table, its child kept"
