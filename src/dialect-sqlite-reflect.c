@@ -603,6 +603,39 @@ sqlite_reflect_takes(const struct schema_filter *f, const char *name)
 }
 
 /* Rows [a, b) of the first query: one table and its columns. */
+/*
+ * A virtual table's "module(arguments)", what follows USING in its
+ * CREATE VIRTUAL TABLE text (compared as it is: the table's columns are
+ * the module's business); NULL for an ordinary table.
+ */
+static char *
+sqlite_reflect_vtab(const char *sql)
+{
+	const char	*p = sql + strspn(sql, " \t\r\n");
+	size_t		 n;
+
+	if (strncasecmp(p, "CREATE", 6) != 0)
+		return NULL;
+	p += 6;
+	p += strspn(p, " \t\r\n");
+	if (strncasecmp(p, "VIRTUAL", 7) != 0)
+		return NULL;
+	for (; *p != '\0'; p++) {
+		if (strncasecmp(p, "USING", 5) == 0 &&
+		    strchr(" \t\r\n", p[-1]) != NULL &&
+		    strchr(" \t\r\n", p[5]) != NULL)
+			break;
+	}
+	if (*p == '\0')
+		return NULL;
+	p += 5;
+	p += strspn(p, " \t\r\n");
+	n = strlen(p);
+	while (n > 0 && strchr(" \t\r\n;", p[n - 1]) != NULL)
+		n--;
+	return xstrndup(p, n);
+}
+
 static void
 sqlite_reflect_table(struct sqlite_reflect *r, const struct rows *rows,
     size_t a, size_t b)
@@ -623,7 +656,9 @@ sqlite_reflect_table(struct sqlite_reflect *r, const struct rows *rows,
 	t->strict = sqlite_reflect_int(rows_get(rows, a, 3)) != 0;
 	if (sql != NULL) {
 		t->sql = xstrdup(sql);
-		sqlite_reflect_parse_table(d, t, sql);
+		t->vtab = sqlite_reflect_vtab(sql);
+		if (t->vtab == NULL)
+			sqlite_reflect_parse_table(d, t, sql);
 	}
 	for (i = a; i < b; i++) {
 		hidden = sqlite_reflect_int(rows_get(rows, i, 10));

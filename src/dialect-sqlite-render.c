@@ -903,6 +903,20 @@ sqlite_render_rebuild(struct sqlite_render *r, struct sqlite_rebuild *rb)
 	/* a rename, done in place before, gave the table its new name */
 	if (sqlite_render_rename_of_table(r, tt->name) != NULL)
 		src = tt->name;
+	/* a virtual table's rows are its module's: made again, empty */
+	if (ft->vtab != NULL || tt->vtab != NULL) {
+		for (i = 0; i < r->d->n; i++) {
+			if (r->d->v[i].table == tt)
+				sqlite_render_warning(out, &r->d->v[i]);
+		}
+		strbuf_addstr(out, "DROP TABLE ");
+		sqlite_render_quote(out, src);
+		strbuf_addstr(out, ";\n");
+		sqlite_render_create_table(out, tt, tt->name);
+		rb->done = 1;
+		strbuf_release(&tmp);
+		return;
+	}
 	for (i = 0; i < r->d->n; i++) {
 		const struct op	*op = &r->d->v[i];
 

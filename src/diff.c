@@ -566,6 +566,13 @@ diff_table(struct diff_build *b, const struct schema_table *ft,
 	struct diff	*d = &b->phase[PH_TABLE];
 	struct op	*op;
 
+	/* SQLite's virtual tables: their module owns the rest */
+	if (ft->vtab != NULL || tt->vtab != NULL) {
+		if (!diff_eq(ft->vtab, tt->vtab))
+			diff_push(d, OP_TABLE_OPTIONS, tt, ft, tt)->warning =
+			    "the virtual table is made again, empty";
+		return;
+	}
 	diff_objects(&drops, &adds, OP_DROP_INDEX, OP_CREATE_INDEX, ft, tt,
 	    (void *const *)ft->indexes, ft->nindexes,
 	    (void *const *)tt->indexes, tt->nindexes, diff_index_same_v,

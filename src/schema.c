@@ -143,6 +143,7 @@ schema_table_free(struct schema_table *t)
 	strv_release(&t->parents);
 	strv_release(&t->parent_schemas);
 	xfree(t->partition_bound);
+	xfree(t->vtab);
 	xfree(t);
 }
 
@@ -390,6 +391,7 @@ schema_table_clone(struct schema *s, const struct schema_table *t)
 	schema_strv_copy(&c->parents, &t->parents);
 	schema_strv_copy(&c->parent_schemas, &t->parent_schemas);
 	c->partition_bound = schema_dup(t->partition_bound);
+	c->vtab = schema_dup(t->vtab);
 }
 
 static void
@@ -785,9 +787,12 @@ schema_dump(struct strbuf *sb, const struct schema *s)
 		const struct schema_table	*t = s->tables[i];
 
 		strbuf_addf(sb, "table %s.%s comment=%s without_rowid=%d "
-		    "strict=%d autoincrement=%d\n", S(t->schema), t->name,
+		    "strict=%d autoincrement=%d", S(t->schema), t->name,
 		    S(t->comment), t->without_rowid, t->strict,
 		    t->autoincrement);
+		if (t->vtab != NULL)
+			strbuf_addf(sb, " using=%s", t->vtab);
+		strbuf_addch(sb, '\n');
 		if (t->partition_key != NULL || t->parents.n > 0) {
 			strbuf_addf(sb, "  partition by=%s bound=%s",
 			    S(t->partition_key), S(t->partition_bound));

@@ -96,6 +96,8 @@ struct schema_table {
 	int			  strict;		/* SQLite */
 	int			  autoincrement;	/* SQLite */
 	char			 *sql;		/* SQLite: CREATE TABLE text */
+	char			 *vtab;		/* SQLite: a virtual table's
+						   "module(arguments)" */
 	/*
 	 * PostgreSQL: a partitioned table's key ("RANGE (d)"), and the
 	 * tables it inherits from, in order (the i-th in schema

@@ -540,6 +540,18 @@ SELECT count(*) FROM docs WHERE docs MATCH ${sq}hello$sq;")" = 1'
 CREATE VIRTUAL TABLE docs USING fts5(body);" "INSERT INTO t VALUES (1, 'x');" 't:id,a'
 }
 
+# its module's arguments change: made again (its rows are the module's)
+op_sqlite_virtual_change() {
+	after_up='test "$(probe "INSERT INTO docs VALUES (${sq}running$sq);
+SELECT count(*) FROM docs WHERE docs MATCH ${sq}run$sq;")" = 1'
+	cycle virtual_change "$TRG_T
+CREATE VIRTUAL TABLE docs USING fts5(body);" "$TRG_T
+CREATE VIRTUAL TABLE docs USING fts5(body, tokenize='porter');" \
+	    "INSERT INTO t VALUES (1, 'x');" 't:id,a'
+	f=$(ls migrations/versions/*m1.sql)
+	expect_grep "-- WARNING: change table options \"docs\": the virtual table is made again, empty" "$f"
+}
+
 # run_op FUNCTION DESCRIPTION: the test, for dialect $d.
 run_op() {
 	after_up= after_down=
@@ -586,5 +598,6 @@ run_op op_sqlite_trigger_change "change a trigger"
 run_op op_sqlite_trigger_drop "drop a trigger"
 run_op op_sqlite_trigger_rebuild "a rebuild with a trigger that changes too"
 run_op op_sqlite_virtual "create an FTS5 virtual table"
+run_op op_sqlite_virtual_change "change an FTS5 virtual table's options"
 
 test_done
