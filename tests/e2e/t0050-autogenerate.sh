@@ -97,9 +97,9 @@ test_expect_success 'pg: a model error names the model file and line, writes not
 	test "$(q "SELECT count(*) FROM pg_namespace WHERE nspname LIKE ${sq}migrate_scratch%$sq")" = 0
 '
 
-# Each PostgreSQL corpus schema the reflection covers today, from empty
-# to the model and back (sakila, pagila and edge-cases need domains: not
-# yet).
+# PostgreSQL corpus schemas from empty to the model and back (sakila,
+# pagila and edge-cases, which need domains, functions, partitions and a
+# second schema, are in t0052).
 for f in chinook/postgres.sql chinook/postgres-identity.sql \
     chinook/postgres-serial.sql northwind/postgres.sql blog/postgres.sql; do
 	export f
