@@ -883,6 +883,22 @@ pg_render_alter_object(struct strbuf *out, const struct op *op)
 		pg_render_object_comment(out, o);
 }
 
+/* Whether a has parent i of b among its parents (same name and schema). */
+static int
+pg_render_has_parent(const struct schema_table *a,
+    const struct schema_table *b, size_t i)
+{
+	size_t	 j;
+
+	for (j = 0; j < a->parents.n; j++) {
+		if (strcmp(a->parents.v[j], b->parents.v[i]) == 0 &&
+		    j < a->parent_schemas.n && i < b->parent_schemas.n &&
+		    strcmp(a->parent_schemas.v[j], b->parent_schemas.v[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * A kept table's parents or bound: detached from what it leaves, then
  * attached to what it joins. How a table is partitioned cannot change.
@@ -907,15 +923,7 @@ pg_render_alter_parent(struct strbuf *out, const struct schema_table *old,
 	    t->partition_bound == NULL : t->partition_bound != NULL &&
 	    strcmp(old->partition_bound, t->partition_bound) == 0;
 	for (i = 0; i < old->parents.n; i++) {
-		for (j = 0; j < t->parents.n; j++) {
-			if (strcmp(old->parents.v[i], t->parents.v[j]) == 0 &&
-			    i < old->parent_schemas.n &&
-			    j < t->parent_schemas.n &&
-			    strcmp(old->parent_schemas.v[i],
-			    t->parent_schemas.v[j]) == 0)
-				break;
-		}
-		if (j < t->parents.n && same_bound)
+		if (pg_render_has_parent(t, old, i) && same_bound)
 			continue;
 		if (old->partition_bound != NULL) {
 			strbuf_addstr(out, "ALTER TABLE ");
@@ -930,15 +938,7 @@ pg_render_alter_parent(struct strbuf *out, const struct schema_table *old,
 		strbuf_addstr(out, ";\n");
 	}
 	for (j = 0; j < t->parents.n; j++) {
-		for (i = 0; i < old->parents.n; i++) {
-			if (strcmp(old->parents.v[i], t->parents.v[j]) == 0 &&
-			    i < old->parent_schemas.n &&
-			    j < t->parent_schemas.n &&
-			    strcmp(old->parent_schemas.v[i],
-			    t->parent_schemas.v[j]) == 0)
-				break;
-		}
-		if (i < old->parents.n && same_bound)
+		if (pg_render_has_parent(old, t, j) && same_bound)
 			continue;
 		if (t->partition_bound != NULL) {
 			strbuf_addstr(out, "ALTER TABLE ");
