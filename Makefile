@@ -49,6 +49,7 @@ LIB_OBJS += src/schema.o
 LIB_OBJS += src/model.o
 LIB_OBJS += src/diff.o
 LIB_OBJS += src/rename.o
+LIB_OBJS += src/lint.o
 LIB_OBJS += src/dialect.o
 LIB_OBJS += src/dialect-sqlite.o
 LIB_OBJS += src/dialect-sqlite-reflect.o

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "lint.h"
 #include "version.h"
 #include "util/json.h"
 
@@ -23,6 +24,9 @@ static const struct cmd_opt cmd_check_opts[] = {
 	    "compare it with the model, instead of the database" },
 	{ "stairway", 0, NULL, "with --replay, walk each revision up, down "
 	    "and up again" },
+	{ "lint", 0, NULL, "lint the revisions not applied yet for risky "
+	    "changes (all of them with --replay)" },
+	{ "strict", 0, NULL, "with --lint, a lint warning fails the check" },
 	{ "format", 0, "text|json", "the output format (json: see JSON "
 	    "OUTPUT in migrate(1))" },
 	{ NULL, 0, NULL, NULL }
@@ -30,7 +34,8 @@ static const struct cmd_opt cmd_check_opts[] = {
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
-	.usage = "[--replay [--stairway]] [--heads rev,...] [--format json]",
+	.usage = "[--replay [--stairway]] [--lint [--strict]] [--heads rev,...] "
+	    "[--format json]",
 	.summary = "Check that revisions, database and model agree (for CI).",
 	.opts = cmd_check_opts,
 	.nargs_min = 0,
@@ -45,6 +50,7 @@ struct cmd_check {
 	const struct graph *g;
 	struct strbuf	 out;
 	size_t		 nproblems;
+	struct strbuf	 warn;		/* lint lines that do not fail it */
 	/* how a difference is told: "drift", "the model", "the database" */
 	const char	*tag;
 	const char	*model;
@@ -674,34 +680,90 @@ done:
 }
 
 /*
- * {"ok": false, "problems": [{"kind": "drift", "message": "..."}, ...]}:
- * each line of c->out, its kind the word before the first colon.
+ * --lint: the findings of every revision not applied (every one when
+ * rows is empty), in graph order, as "lint: file:line: [rule] message";
+ * problems with --strict, warnings without.
  */
-static void
-cmd_check_json(FILE *out, const struct cmd_check *c)
+static int
+cmd_check_lint(struct cmd_check *c, const struct revset *rows,
+    enum sql_flavor flavor, int strict, struct err *err)
 {
-	struct strbuf	 sb = STRBUF_INIT, kind = STRBUF_INIT;
+	struct lint_findings	 f = LINT_FINDINGS_INIT;
+	unsigned char		*applied;
+	size_t			 i, j;
+	int			 rc = 0;
+
+	applied = xcalloc(c->g->nrevs + 1, 1);
+	graph_ancestors(applied, c->g, rows);
+	for (i = 0; i < c->g->nrevs && rc == 0; i++) {
+		const struct rev	*r = c->g->order[i];
+
+		if (applied[r->index])
+			continue;
+		if ((rc = lint_script(&f, r->script, flavor, err)) != 0)
+			break;
+		for (j = 0; j < f.n; j++) {
+			if (strict) {
+				cmd_check_problem(c, "lint: %s:%u: [%s] %s",
+				    r->script->path, f.v[j].line, f.v[j].rule,
+				    f.v[j].message);
+			} else {
+				size_t	 start = c->warn.len;
+
+				strbuf_addf(&c->warn, "lint: %s:%u: [%s] %s",
+				    r->script->path, f.v[j].line, f.v[j].rule,
+				    f.v[j].message);
+				dialect_comment_end(&c->warn, start);
+			}
+		}
+		lint_findings_release(&f);
+	}
+	lint_findings_release(&f);
+	xfree(applied);
+	return rc;
+}
+
+/*
+ * {"ok": false, "problems": [{"kind": "drift", "message": "..."}, ...],
+ * "warnings": [...]}: each line of c->out (and c->warn), its kind the
+ * word before the first colon.
+ */
+/* "key": [{"kind": ..., "message": ...}, ...] of the lines of text. */
+static void
+cmd_check_json_list(struct strbuf *sb, const char *key, const char *text)
+{
+	struct strbuf	 kind = STRBUF_INIT;
 	const char	*p, *e, *colon;
 
-	strbuf_addstr(&sb, "{");
-	json_key_bool(&sb, 1, "ok", c->nproblems == 0);
-	strbuf_addstr(&sb, ", \"problems\": [");
-	for (p = c->out.buf; *p != '\0'; p = e + 1) {
+	strbuf_addf(sb, ", \"%s\": [", key);
+	for (p = text; *p != '\0'; p = e + 1) {
 		e = strchr(p, '\n');
 		colon = strchr(p, ':');
 		strbuf_reset(&kind);
 		strbuf_add(&kind, p, (size_t)(colon - p));
-		strbuf_addstr(&sb, p == c->out.buf ? "\n  {" : ",\n  {");
-		json_key_str(&sb, 1, "kind", kind.buf);
+		strbuf_addstr(sb, p == text ? "\n  {" : ",\n  {");
+		json_key_str(sb, 1, "kind", kind.buf);
 		/* the message without its kind */
 		strbuf_reset(&kind);
 		strbuf_add(&kind, colon + 2, (size_t)(e - colon - 2));
-		json_key_str(&sb, 0, "message", kind.buf);
-		strbuf_addch(&sb, '}');
+		json_key_str(sb, 0, "message", kind.buf);
+		strbuf_addch(sb, '}');
 	}
-	fprintf(out, "%s%s]}\n", sb.buf, c->out.len > 0 ? "\n" : "");
-	strbuf_release(&sb);
+	strbuf_addstr(sb, *text != '\0' ? "\n]" : "]");
 	strbuf_release(&kind);
+}
+
+static void
+cmd_check_json(FILE *out, const struct cmd_check *c)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, "{");
+	json_key_bool(&sb, 1, "ok", c->nproblems == 0);
+	cmd_check_json_list(&sb, "problems", c->out.buf);
+	cmd_check_json_list(&sb, "warnings", c->warn.buf);
+	fprintf(out, "%s}\n", sb.buf);
+	strbuf_release(&sb);
 }
 
 static int
@@ -719,6 +781,7 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	memset(&v, 0, sizeof v);
 	memset(&cmp, 0, sizeof cmp);
 	strbuf_init(&c.out, 0);
+	strbuf_init(&c.warn, 0);
 	c.ctx = ctx;
 	c.tag = "drift";
 	c.model = "the model";
@@ -730,8 +793,12 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	if ((rc = cmd_check_heads(&c, args_get(args, "heads"), err)) != 0 ||
 	    (rc = cmd_url(ctx, err)) != 0)
 		goto done;
-	if (args_has(args, "stairway") && !args_has(args, "replay")) {
-		rc = err_set(err, MG_EUSAGE, "--stairway goes with --replay");
+	if ((args_has(args, "stairway") && !args_has(args, "replay")) ||
+	    (args_has(args, "strict") && !args_has(args, "lint"))) {
+		rc = err_set(err, MG_EUSAGE, "--%s goes with --%s",
+		    args_has(args, "strict") && !args_has(args, "lint") ?
+		    "strict" : "stairway", args_has(args, "strict") &&
+		    !args_has(args, "lint") ? "lint" : "replay");
 		goto done;
 	}
 	if (args_has(args, "replay")) {
@@ -740,6 +807,10 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		ctx->quiet = 1;
 		rc = cmd_check_replay(&c, args_has(args, "stairway"), err);
 		ctx->quiet = quiet;
+		if (rc == 0 && args_has(args, "lint"))
+			rc = cmd_check_lint(&c, &rows, ctx->url->kind ==
+			    URL_SQLITE ? SQL_SQLITE : SQL_POSTGRES,
+			    args_has(args, "strict"), err);
 		if (rc != 0)
 			goto done;
 		goto report;
@@ -752,7 +823,10 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	    ctx->conn, err)) != 0 || (rc = version_rows(&rows, &v, g,
 	    err)) != 0 || (rc = cmd_check_edited(&c, &v, &rows, err)) != 0))
 		goto done;
-	if ((rc = cmd_check_pending(&c, &rows, &npending, err)) != 0)
+	if ((rc = cmd_check_pending(&c, &rows, &npending, err)) != 0 ||
+	    (args_has(args, "lint") && (rc = cmd_check_lint(&c, &rows,
+	    ctx->url->kind == URL_SQLITE ? SQL_SQLITE : SQL_POSTGRES,
+	    args_has(args, "strict"), err)) != 0))
 		goto done;
 	/* behind: the model is compared with head, not with this database */
 	if (npending == 0 && !missing) {
@@ -767,10 +841,12 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 			cmd_check_op(&c, &cmp.ops.v[i]);
 	}
 report:
-	if (json)
+	if (json) {
 		cmd_check_json(ctx->out, &c);
-	else
+	} else {
 		fputs(c.out.buf, ctx->out);
+		fputs(c.warn.buf, ctx->out);
+	}
 	if (c.nproblems > 0) {
 		rc = err_set(err, MG_ERROR, "check failed: %zu problem%s%s",
 		    c.nproblems, c.nproblems == 1 ? "" : "s", npending > 0 ?
@@ -793,6 +869,7 @@ done:
 	version_release(&v);
 	revset_release(&rows);
 	strbuf_release(&c.out);
+	strbuf_release(&c.warn);
 	graph_free(g);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "lint.h"
 
 static int	cmd_revision_exec(struct cmd_ctx *, struct args *,
 		    struct err *);
@@ -248,6 +249,33 @@ cmd_revision_join(struct strbuf *out, struct rev *const *v, size_t n)
 		strbuf_addf(out, "%s%s", i ? ", " : "", v[i]->id);
 }
 
+/*
+ * The lint of a new script (see check --lint) on the log: warnings only,
+ * the revision is written either way.
+ */
+static void
+cmd_revision_lint(struct cmd_ctx *ctx, const struct script *sc,
+    const char *dir, const char *name)
+{
+	struct lint_findings	 f = LINT_FINDINGS_INIT;
+	struct err		 err = ERR_INIT;
+	struct strbuf		 line = STRBUF_INIT;
+	size_t			 i;
+
+	if (lint_script(&f, sc, ctx->conn->dialect->flavor, &err) == 0) {
+		for (i = 0; i < f.n; i++) {
+			strbuf_reset(&line);
+			strbuf_addf(&line, "lint: %s/%s:%u: [%s] %s", dir,
+			    name, f.v[i].line, f.v[i].rule, f.v[i].message);
+			dialect_comment_end(&line, 0);
+			fputs(line.buf, ctx->log);
+		}
+	}
+	lint_findings_release(&f);
+	strbuf_release(&line);
+	err_release(&err);
+}
+
 int
 cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
     const struct revision_new *rn, struct err *err)
@@ -345,6 +373,8 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 	if (!ctx->quiet)
 		fprintf(ctx->log, "  Generating %s/%s ... done\n", dir,
 		    fname.buf);
+	if (rn->lint && !ctx->quiet && ctx->conn != NULL)
+		cmd_revision_lint(ctx, check, dir, fname.buf);
 done:
 	script_free(check);
 	strbuf_release(&date);
@@ -487,6 +517,7 @@ cmd_revision_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		strbuf_add(&down, cmp.downgrade.buf, cmp.downgrade.len);
 		rn.upgrades = cmp.upgrade.buf;
 		rn.downgrades = down.buf;
+		rn.lint = 1;
 	} else if (args_has(args, "allow-empty") || renames.n > 0) {
 		rc = err_set(err, MG_EUSAGE, "--%s goes with --autogenerate",
 		    renames.n > 0 ? "rename" : "allow-empty");

@@ -166,6 +166,7 @@ struct revision_new {
 	const char	*version_path;	/* NULL: the parent's or the first */
 	const char	*upgrades;	/* SQL, or NULL */
 	const char	*downgrades;
+	int		 lint;		/* lint it, on stderr (autogenerate) */
 };
 /* Render the template and write the script, never half a file. */
 int		 cmd_revision_write(struct cmd_ctx *, const struct graph *,

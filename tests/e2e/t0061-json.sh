@@ -40,13 +40,13 @@ if kind in ("current", "heads", "revisions"):
     print(" ".join(rev(r, kind != "heads" and "nodb" not in path)
                    for r in d[kind]))
 elif kind == "check":
-    assert list(d) == ["ok", "problems"], list(d)
+    assert list(d) == ["ok", "problems", "warnings"], list(d)
     assert isinstance(d["ok"], bool)
     assert d["ok"] == (d["problems"] == [])
-    for p in d["problems"]:
+    for p in d["problems"] + d["warnings"]:
         assert list(p) == ["kind", "message"], p
         assert p["kind"] in ("heads", "pending", "edited", "drift",
-                             "replay", "stairway"), p
+                             "replay", "stairway", "lint"), p
         assert isinstance(p["message"], str) and p["message"], p
     print("ok" if d["ok"] else " ".join(p["kind"] for p in d["problems"]))
 elif kind == "diff":
