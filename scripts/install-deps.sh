@@ -3,11 +3,12 @@
 # only those that are missing: on a machine that has them all this prints
 # nothing and touches nothing. Extra package names may be given as arguments
 # (make check-valgrind adds valgrind). python3 (Debian's, /usr/bin/python3) only
-# validates the JSON outputs in the tests.
+# validates the JSON outputs in the tests, and git makes the repositories
+# of the git-aware tests (migrate itself reads git through libgit2).
 set -eu
 
 PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libgit2-dev libinih-dev
-libcmocka-dev postgresql sqlite3 python3 $*"
+libcmocka-dev postgresql sqlite3 python3 git $*"
 
 missing=
 for p in $PKGS; do

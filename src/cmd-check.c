@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "gitref.h"
 #include "lint.h"
 #include "version.h"
 #include "util/json.h"
@@ -24,6 +25,8 @@ static const struct cmd_opt cmd_check_opts[] = {
 	    "compare it with the model, instead of the database" },
 	{ "stairway", 0, NULL, "with --replay, walk each revision up, down "
 	    "and up again" },
+	{ "base", 0, "ref", "fail when a revision at this git ref was edited "
+	    "or deleted, or new ones do not build on its head" },
 	{ "lint", 0, NULL, "lint the revisions not applied yet for risky "
 	    "changes (all of them with --replay)" },
 	{ "strict", 0, NULL, "with --lint, a lint warning fails the check" },
@@ -34,8 +37,8 @@ static const struct cmd_opt cmd_check_opts[] = {
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
-	.usage = "[--replay [--stairway]] [--lint [--strict]] [--heads rev,...] "
-	    "[--format json]",
+	.usage = "[--replay [--stairway]] [--lint [--strict]] [--base ref] "
+	    "[--heads rev,...] [--format json]",
 	.summary = "Check that revisions, database and model agree (for CI).",
 	.opts = cmd_check_opts,
 	.nargs_min = 0,
@@ -680,6 +683,73 @@ done:
 }
 
 /*
+ * --base REF: the revisions at a git ref (what production may have run)
+ * are still there, byte for byte, and the new ones build on its heads.
+ */
+static int
+cmd_check_base(struct cmd_check *c, const char *ref, struct err *err)
+{
+	struct script	**v = NULL;
+	struct revset	 one = REVSET_INIT;
+	unsigned char	*mark;
+	size_t		 n = 0, i, j, k, d;
+	int		 rc, head;
+
+	if ((rc = gitref_scripts(&v, &n, c->ctx->config, ref, err)) != 0)
+		return rc;
+	mark = xcalloc(c->g->nrevs + 1, 1);
+	for (i = 0; i < n; i++) {
+		const struct rev	*r = graph_get(c->g, v[i]->rev);
+
+		if (r == NULL)
+			cmd_check_problem(c, "base: revision %s (%s) is at %s "
+			    "but was deleted; a database may have run it: "
+			    "restore it", v[i]->rev, v[i]->path, ref);
+		else if (r->script->len != v[i]->len || memcmp(r->script->text,
+		    v[i]->text, v[i]->len) != 0)
+			cmd_check_problem(c, "base: %s: revision %s was edited "
+			    "since %s, where a database may have run it; "
+			    "write a new revision instead", r->script->path,
+			    r->id, ref);
+	}
+	/* new revisions: each must stand on every head the ref has */
+	for (i = 0; i < c->g->nrevs; i++) {
+		struct rev	*r = c->g->order[i];
+
+		for (j = 0; j < n && strcmp(v[j]->rev, r->id) != 0; j++)
+			;
+		if (j < n)
+			continue;
+		memset(mark, 0, c->g->nrevs + 1);
+		one.n = 0;
+		revset_add(&one, r);
+		graph_ancestors(mark, c->g, &one);
+		for (j = 0; j < n; j++) {
+			const struct rev	*h;
+
+			/* a head at ref: nothing there revises it */
+			for (k = 0, head = 1; k < n && head; k++) {
+				for (d = 0; d < v[k]->ndown && head; d++)
+					head = strcmp(v[k]->down[d],
+					    v[j]->rev) != 0;
+			}
+			if (!head || (h = graph_get(c->g, v[j]->rev)) == NULL ||
+			    mark[h->index])
+				continue;
+			cmd_check_problem(c, "base: revision %s (%s) does not "
+			    "build on %s, the head at %s: rebase it (set its "
+			    "Revises to the head it should follow)", r->id,
+			    r->script->path, h->id, ref);
+			break;
+		}
+	}
+	revset_release(&one);
+	xfree(mark);
+	gitref_scripts_free(v, n);
+	return 0;
+}
+
+/*
  * --lint: the findings of every revision not applied (every one when
  * rows is empty), in graph order, as "lint: file:line: [rule] message";
  * problems with --strict, warnings without.
@@ -791,6 +861,8 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		goto done;
 	c.g = g;
 	if ((rc = cmd_check_heads(&c, args_get(args, "heads"), err)) != 0 ||
+	    (args_get(args, "base") != NULL && (rc = cmd_check_base(&c,
+	    args_get(args, "base"), err)) != 0) ||
 	    (rc = cmd_url(ctx, err)) != 0)
 		goto done;
 	if ((args_has(args, "stairway") && !args_has(args, "replay")) ||

@@ -46,7 +46,7 @@ elif kind == "check":
     for p in d["problems"] + d["warnings"]:
         assert list(p) == ["kind", "message"], p
         assert p["kind"] in ("heads", "pending", "edited", "drift",
-                             "replay", "stairway", "lint"), p
+                             "replay", "stairway", "base", "lint"), p
         assert isinstance(p["message"], str) and p["message"], p
     print("ok" if d["ok"] else " ".join(p["kind"] for p in d["problems"]))
 elif kind == "diff":

@@ -1,0 +1,85 @@
+#!/bin/sh
+# check --base REF (issue 5 point 4): the revisions at a git ref are read
+# with libgit2 from the repository that holds the project; a revision
+# there that was edited or deleted, or a new one that does not build on
+# the ref's head, fails the check. The repositories are made by the test
+# with git; migrate itself never runs git.
+. "$(dirname "$0")/lib.sh"
+
+export GIT_AUTHOR_NAME=T GIT_AUTHOR_EMAIL=t@example.com \
+    GIT_COMMITTER_NAME=T GIT_COMMITTER_EMAIL=t@example.com
+head=e29d6f4a0c18
+
+# repo: a git repository holding the example project, committed on main;
+# the project's url is $url (check --replay never touches it).
+repo() {
+	git init -q -b main .
+	mkdir -p migrations/models migrations/versions
+	cp "$top/migrations/models/"*.sql migrations/models/
+	cp "$top/migrations/versions/"*.sql migrations/versions/
+	write_ini
+	git add -A
+	git commit -q -m init
+	git checkout -q -b feature
+}
+
+for d in sqlite pg; do
+	export d
+	case $d in
+	sqlite)	url="sqlite:///$PWD/never.db" ;;
+	pg)	url=$(echo "$MIGRATE_TEST_PG_URL" | sed "s,/migrate_test\$,/t63_never,") ;;
+	esac
+	export url
+
+	test_expect_success "$d: nothing changed since the ref: exit 0" '
+		repo
+		run_migrate 0 check --replay --base main
+		test ! -s out
+		# a new revision on the head, committed or not, is fine
+		run_migrate 0 revision -m "more" --rev-id f00000000001
+		printf "CREATE TABLE more (id integer PRIMARY KEY);\n" >>migrations/versions/f00000000001_more.sql
+		sed -i "s/^-- migrate:downgrade\$/-- migrate:downgrade\nDROP TABLE more;/" migrations/versions/f00000000001_more.sql
+		sed -i "0,/^-- migrate:downgrade/s//CREATE TABLE more (id integer PRIMARY KEY);\n-- migrate:downgrade/" migrations/versions/f00000000001_more.sql
+		printf "CREATE TABLE more (id integer PRIMARY KEY);\n" >migrations/models/003_more.sql
+		run_migrate 0 check --replay --base main
+		git add -A
+		git commit -q -m more
+		run_migrate 0 check --replay --base main
+		run_migrate 0 check --replay --base HEAD~1
+	'
+
+	test_expect_success "$d: an edited and a deleted revision of the ref" '
+		repo
+		f=migrations/versions/8c41d07e2b95_create_posts.sql
+		printf "%s\n" "-- a comment added" >>"$f"
+		git rm -q migrations/versions/${head}_add_comments.sql
+		rm -f migrations/models/*comments* 2>/dev/null || true
+		run_migrate 1 check --replay --base main
+		expect_grep "base: $PWD/$f: revision 8c41d07e2b95 was edited since main, where a database may have run it; write a new revision instead" out
+		expect_grep "base: revision $head ($PWD/migrations/versions/${head}_add_comments.sql) is at main but was deleted" out
+		# committed, the same
+		git commit -q -a -m edits
+		run_migrate 1 check --replay --base main
+		expect_grep "revision 8c41d07e2b95 was edited since main" out
+	'
+
+	test_expect_success "$d: a new revision that does not build on the head of the ref" '
+		repo
+		run_migrate 0 revision -m "side" --rev-id f00000000002 --head b7e05a3d91c2 --splice
+		run_migrate 1 check --replay --base main --heads f00000000002,$head
+		expect_text "base: revision f00000000002 ($PWD/migrations/versions/f00000000002_side.sql) does not build on $head, the head at main: rebase it (set its Revises to the head it should follow)" out
+	'
+
+	test_expect_success "$d: errors: a ref that names nothing, no repository" '
+		repo
+		run_migrate 2 check --replay --base nosuch
+		one_line
+		expect_grep "cannot resolve git ref nosuch" err
+		rm -rf .git
+		run_migrate 2 check --replay --base main
+		one_line
+		expect_grep "no git repository holds" err
+	'
+done
+
+test_done
