@@ -27,6 +27,7 @@ static const struct {
 	{ "models",			"%(script_location)s/models" },
 	{ "url",			NULL },
 	{ "dev_url",			NULL },
+	{ "model_cache",		NULL },
 	{ "version_table",		"migrate_version" },
 	{ "version_table_schema",	NULL },
 	{ "history_table",		"migrate_history" },

@@ -16,8 +16,11 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "dialect.h"
 #include "model.h"
+#include "util/sha256.h"
 #include "rename.h"
 
 static int
@@ -285,23 +288,148 @@ model_unscratch(struct schema *s, const char *from, const char *to)
 	}
 }
 
+/*
+ * SQLite: the scratch database of a model, kept in a cache folder under
+ * the hash of what made it (SQLite's version, each model file's name and
+ * text), so that a compare whose model did not change opens it instead
+ * of running the model again (the load is most of a no-op compare). The
+ * reflection still runs on it, so nothing but SQLite's own work is
+ * reused. model_cache in migrate.ini: a folder, or "off"; by default
+ * $XDG_CACHE_HOME/migrate, else ~/.cache/migrate. Best effort: a cache
+ * that cannot be read or written is passed by.
+ */
+static char *
+model_cache_path(const struct config *cfg, const struct strv *files)
+{
+	struct sha256	 h;
+	struct strbuf	 sb = STRBUF_INIT, text = STRBUF_INIT;
+	unsigned char	 d[SHA256_DIGEST_LEN];
+	const char	*dir = config_get(cfg, "model_cache"), *env;
+	size_t		 i;
+
+	if (dir != NULL && strcmp(dir, "off") == 0)
+		return NULL;
+	if (dir != NULL && *dir != '\0')
+		strbuf_addstr(&sb, dir);
+	else if ((env = getenv("XDG_CACHE_HOME")) != NULL && *env == '/')
+		strbuf_addf(&sb, "%s/migrate", env);
+	else if ((env = getenv("HOME")) != NULL && *env == '/')
+		strbuf_addf(&sb, "%s/.cache/migrate", env);
+	else
+		return NULL;
+	sha256_init(&h);
+	sha256_update(&h, sqlite3_libversion(), strlen(sqlite3_libversion()) +
+	    1);
+	for (i = 0; i < files->n; i++) {
+		const char	*base = strrchr(files->v[i], '/');
+
+		base = base != NULL ? base + 1 : files->v[i];
+		strbuf_reset(&text);
+		if (strbuf_read_file(&text, files->v[i]) != 0) {
+			strbuf_release(&text);
+			strbuf_release(&sb);
+			return NULL;
+		}
+		sha256_update(&h, base, strlen(base) + 1);
+		sha256_update(&h, &text.len, sizeof text.len);
+		sha256_update(&h, text.buf, text.len);
+	}
+	sha256_final(&h, d);
+	strbuf_addstr(&sb, "/sqlite-");
+	for (i = 0; i < 16; i++)
+		strbuf_addf(&sb, "%02x", d[i]);
+	strbuf_addstr(&sb, ".db");
+	strbuf_release(&text);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* mkdir -p of the folder of path (0755), quietly. */
+static void
+model_cache_mkdir(const char *path)
+{
+	char	*dir = xstrdup(path), *p;
+
+	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		(void)mkdir(dir, 0755);
+		*p = '/';
+	}
+	xfree(dir);
+}
+
+/* The scratch into the cache: VACUUM INTO a file of ours, renamed. */
+static void
+model_cache_store(struct conn *scratch, const char *path)
+{
+	struct strbuf	 tmp = STRBUF_INIT, sql = STRBUF_INIT;
+	struct err	 err = ERR_INIT;
+
+	model_cache_mkdir(path);
+	strbuf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	(void)unlink(tmp.buf);
+	strbuf_addstr(&sql, "VACUUM INTO ");
+	dialect_quote_literal_std(&sql, tmp.buf);
+	if (scratch->dialect->exec(scratch, sql.buf, &err) != 0 ||
+	    rename(tmp.buf, path) != 0)
+		(void)unlink(tmp.buf);
+	err_release(&err);
+	strbuf_release(&tmp);
+	strbuf_release(&sql);
+}
+
+/* The schema of a cached scratch, or non-zero (then it is removed). */
 static int
-model_load_sqlite(struct schema **out, const struct strv *files,
-    const struct dialect *d, const struct schema_filter *f,
-    struct err *err)
+model_cache_load(struct schema **out, const char *path,
+    const struct dialect *d, const struct schema_filter *f)
+{
+	struct strbuf	 u = STRBUF_INIT;
+	struct url	*url = NULL;
+	struct conn	*c = NULL;
+	struct err	 err = ERR_INIT;
+	int		 rc;
+
+	if (access(path, R_OK) != 0)
+		return MG_ENOTFOUND;
+	strbuf_addf(&u, "sqlite:///%s?mode=ro", path);
+	if ((rc = url_parse(&url, u.buf, &err)) == 0 &&
+	    (rc = dialect_connect(&c, url, &err)) == 0)
+		rc = d->reflect(out, c, f, &err);
+	if (rc != 0) {
+		schema_free(*out);
+		*out = NULL;
+		(void)unlink(path);
+	}
+	dialect_disconnect(c);
+	url_free(url);
+	err_release(&err);
+	strbuf_release(&u);
+	return rc;
+}
+
+static int
+model_load_sqlite(struct schema **out, const struct config *cfg,
+    const struct strv *files, const struct dialect *d,
+    const struct schema_filter *f, struct err *err)
 {
 	struct url	*url = NULL;
 	struct conn	*scratch = NULL;
+	char		*cache = model_cache_path(cfg, files);
 	int		 rc;
 
+	if (cache != NULL && model_cache_load(out, cache, d, f) == 0) {
+		xfree(cache);
+		return 0;
+	}
 	if ((rc = url_parse(&url, "sqlite://", err)) != 0 ||
 	    (rc = dialect_connect(&scratch, url, err)) != 0 ||
 	    (rc = model_run(scratch, files, err)) != 0)
 		goto done;
-	rc = d->reflect(out, scratch, f, err);
+	if ((rc = d->reflect(out, scratch, f, err)) == 0 && cache != NULL)
+		model_cache_store(scratch, cache);
 done:
 	dialect_disconnect(scratch);
 	url_free(url);
+	xfree(cache);
 	return rc;
 }
 
@@ -441,7 +569,7 @@ model_load(struct schema **out, const struct config *cfg,
 	if ((rc = model_files(&files, cfg, d->flavor, err)) != 0)
 		return rc;
 	if (d->flavor == SQL_SQLITE) {
-		rc = model_load_sqlite(out, &files, d, f, err);
+		rc = model_load_sqlite(out, cfg, &files, d, f, err);
 		goto done;
 	}
 	if (dev_url != NULL && *dev_url != '\0') {

@@ -27,6 +27,9 @@ trap 'sh "$top/tests/pg.sh" stop "$pgdir"' EXIT
 trap 'exit 130' INT TERM
 sh tests/pg.sh start "$pgdir" || { echo "cannot start PostgreSQL" >&2; exit 1; }
 . "$pgdir/env"
+# the model cache of SQLite compares, inside the run, never in $HOME
+XDG_CACHE_HOME=$pgdir/cache
+export XDG_CACHE_HOME
 
 passed=0
 failed=0
