@@ -289,6 +289,40 @@ model_unscratch(struct schema *s, const char *from, const char *to)
 }
 
 /*
+ * The hex sha256 of a model: prefix, then each file's name and text (in
+ * order); NULL when a file cannot be read.
+ */
+static char *
+model_hash(const char *prefix, const struct strv *files)
+{
+	struct sha256	 h;
+	struct strbuf	 sb = STRBUF_INIT, text = STRBUF_INIT;
+	unsigned char	 d[SHA256_DIGEST_LEN];
+	size_t		 i;
+
+	sha256_init(&h);
+	sha256_update(&h, prefix, strlen(prefix) + 1);
+	for (i = 0; i < files->n; i++) {
+		const char	*base = strrchr(files->v[i], '/');
+
+		base = base != NULL ? base + 1 : files->v[i];
+		strbuf_reset(&text);
+		if (strbuf_read_file(&text, files->v[i]) != 0) {
+			strbuf_release(&text);
+			return NULL;
+		}
+		sha256_update(&h, base, strlen(base) + 1);
+		sha256_update(&h, &text.len, sizeof text.len);
+		sha256_update(&h, text.buf, text.len);
+	}
+	sha256_final(&h, d);
+	for (i = 0; i < 16; i++)
+		strbuf_addf(&sb, "%02x", d[i]);
+	strbuf_release(&text);
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
  * SQLite: the scratch database of a model, kept in a cache folder under
  * the hash of what made it (SQLite's version, each model file's name and
  * text), so that a compare whose model did not change opens it instead
@@ -301,11 +335,9 @@ model_unscratch(struct schema *s, const char *from, const char *to)
 static char *
 model_cache_path(const struct config *cfg, const struct strv *files)
 {
-	struct sha256	 h;
-	struct strbuf	 sb = STRBUF_INIT, text = STRBUF_INIT;
-	unsigned char	 d[SHA256_DIGEST_LEN];
+	struct strbuf	 sb = STRBUF_INIT;
 	const char	*dir = config_get(cfg, "model_cache"), *env;
-	size_t		 i;
+	char		*hash;
 
 	if (dir != NULL && strcmp(dir, "off") == 0)
 		return NULL;
@@ -317,29 +349,13 @@ model_cache_path(const struct config *cfg, const struct strv *files)
 		strbuf_addf(&sb, "%s/.cache/migrate", env);
 	else
 		return NULL;
-	sha256_init(&h);
-	sha256_update(&h, sqlite3_libversion(), strlen(sqlite3_libversion()) +
-	    1);
-	for (i = 0; i < files->n; i++) {
-		const char	*base = strrchr(files->v[i], '/');
-
-		base = base != NULL ? base + 1 : files->v[i];
-		strbuf_reset(&text);
-		if (strbuf_read_file(&text, files->v[i]) != 0) {
-			strbuf_release(&text);
-			strbuf_release(&sb);
-			return NULL;
-		}
-		sha256_update(&h, base, strlen(base) + 1);
-		sha256_update(&h, &text.len, sizeof text.len);
-		sha256_update(&h, text.buf, text.len);
+	if ((hash = model_hash(sqlite3_libversion(), files)) == NULL) {
+		strbuf_release(&sb);
+		return NULL;
 	}
-	sha256_final(&h, d);
-	strbuf_addstr(&sb, "/sqlite-");
-	for (i = 0; i < 16; i++)
-		strbuf_addf(&sb, "%02x", d[i]);
+	strbuf_addf(&sb, "/sqlite-%s", hash);
+	xfree(hash);
 	strbuf_addstr(&sb, ".db");
-	strbuf_release(&text);
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -430,6 +446,115 @@ done:
 	dialect_disconnect(scratch);
 	url_free(url);
 	xfree(cache);
+	return rc;
+}
+
+#define MODEL_DEV_MARK	"migrate model "
+
+/* One value of a one-row query, or NULL; *out owned. */
+static int
+model_query1(char **out, struct conn *conn, const char *sql, struct err *err)
+{
+	struct rows	*r = NULL;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = conn->dialect->query(&r, conn, sql, NULL, 0, err)) != 0)
+		return rc;
+	if (r->nrows > 0 && rows_get(r, 0, 0) != NULL)
+		*out = xstrdup(rows_get(r, 0, 0));
+	rows_free(r);
+	return 0;
+}
+
+/*
+ * dev_url, kept: the model stays committed in the dev database, marked
+ * by the database's comment ("migrate model HASH"), so that a compare
+ * whose model did not change only reflects it. A database marked with
+ * another hash is ours: emptied (its schemas dropped) and loaded again.
+ * One that is neither marked nor empty, or whose comment the role may
+ * not set, is not touched: MG_ENOTFOUND, and the caller loads the model
+ * in a transaction rolled back, as before.
+ */
+static int
+model_load_dev(struct schema **out, const struct strv *files,
+    struct conn *conn, const struct schema_filter *sf, struct err *err)
+{
+	struct strbuf	 sql = STRBUF_INIT, mark = STRBUF_INIT;
+	struct rows	*r = NULL;
+	struct err	 rerr = ERR_INIT;
+	char		*hash = NULL, *have = NULL, *db = NULL;
+	size_t		 i;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = model_query1(&db, conn, "SELECT current_database()",
+	    err)) != 0 || (rc = model_query1(&have, conn, "SELECT "
+	    "shobj_description(oid, 'pg_database') FROM pg_database WHERE "
+	    "datname = current_database()", err)) != 0)
+		goto done;
+	strbuf_addf(&sql, "postgres %d", conn->server_version_num);
+	if ((hash = model_hash(sql.buf, files)) == NULL) {
+		rc = MG_ENOTFOUND;
+		goto done;
+	}
+	strbuf_addf(&mark, MODEL_DEV_MARK "%s", hash);
+	if (have != NULL && strcmp(have, mark.buf) == 0) {
+		rc = conn->dialect->reflect(out, conn, sf, err);
+		goto done;
+	}
+	if (have == NULL || strncmp(have, MODEL_DEV_MARK,
+	    strlen(MODEL_DEV_MARK)) != 0) {
+		/* not ours: only an empty database is taken */
+		if ((rc = conn->dialect->reflect(out, conn, sf, err)) != 0)
+			goto done;
+		rc = (*out)->ntables || (*out)->nviews || (*out)->nenums ||
+		    (*out)->nobjects ? MG_ENOTFOUND : 0;
+		schema_free(*out);
+		*out = NULL;
+		if (rc != 0)
+			goto done;
+	}
+	/* ours, or empty: its schemas go, the model comes, the mark */
+	if ((rc = conn->dialect->query(&r, conn, "SELECT nspname FROM "
+	    "pg_namespace WHERE nspname !~ '^pg_' AND nspname <> "
+	    "'information_schema'", NULL, 0, err)) != 0 ||
+	    (rc = dialect_begin(conn, err)) != 0)
+		goto done;
+	for (i = 0; i < r->nrows && rc == 0; i++) {
+		strbuf_reset(&sql);
+		strbuf_addstr(&sql, "DROP SCHEMA ");
+		conn->dialect->quote_ident(&sql, rows_get(r, i, 0));
+		strbuf_addstr(&sql, " CASCADE");
+		rc = conn->dialect->exec(conn, sql.buf, err);
+	}
+	/* the search path is not looked up again by itself */
+	if (rc == 0)
+		rc = conn->dialect->exec(conn, "CREATE SCHEMA public; SET LOCAL "
+		    "search_path TO \"$user\", public", err);
+	strbuf_reset(&sql);
+	strbuf_addstr(&sql, "COMMENT ON DATABASE ");
+	conn->dialect->quote_ident(&sql, db != NULL ? db : "");
+	strbuf_addstr(&sql, " IS ");
+	conn->dialect->quote_literal(&sql, mark.buf);
+	if (rc == 0 && (rc = model_run(conn, files, err)) == 0 &&
+	    (rc = conn->dialect->exec(conn, sql.buf, err)) == 0)
+		rc = dialect_commit(conn, err);
+	if (rc != 0) {
+		while (conn->txn_depth > 0 && dialect_rollback(conn,
+		    &rerr) == 0)
+			;
+		goto done;
+	}
+	rc = conn->dialect->reflect(out, conn, sf, err);
+done:
+	rows_free(r);
+	err_release(&rerr);
+	strbuf_release(&sql);
+	strbuf_release(&mark);
+	xfree(hash);
+	xfree(have);
+	xfree(db);
 	return rc;
 }
 
@@ -580,6 +705,15 @@ model_load(struct schema **out, const struct config *cfg,
 	}
 	if (live == NULL)
 		BUG("model_load on PostgreSQL without a connection");
+	if (devconn != NULL) {
+		struct schema_filter	 sf = f != NULL ? *f :
+					    (struct schema_filter){ 0 };
+
+		if ((rc = model_load_dev(out, &files, devconn, &sf,
+		    err)) != MG_ENOTFOUND)
+			goto done;
+		err_release(err);
+	}
 	rc = model_load_pg(out, &files, live, devconn != NULL, f, err);
 done:
 	if (rc != 0) {

@@ -1,7 +1,8 @@
 #!/bin/sh
-# SQLite's model cache: the scratch database a model makes is kept under
+# The model cache: SQLite's scratch database a model makes is kept under
 # the hash of the model's files and SQLite's version, and opened instead
-# of running the model again while they do not change.
+# of running the model again while they do not change; on PostgreSQL the
+# model stays loaded in the dev_url database, marked by its hash.
 . "$(dirname "$0")/lib.sh"
 
 d=sqlite
@@ -59,6 +60,51 @@ test_expect_success "model_cache = off writes none; model_cache = DIR writes the
 	run_migrate 0 diff
 	test -f .cache-here/sqlite-*.db
 	test ! -e xdg/migrate
+'
+
+# devmark: the comment migrate leaves on the dev database, or nothing
+devmark() {
+	psql -X -At -d t57_dev -c "SELECT shobj_description(oid, ${sq}pg_database$sq)
+	    FROM pg_database WHERE datname = ${sq}t57_dev$sq"
+}
+
+test_expect_success "pg: dev_url keeps the model loaded, marked by its hash" '
+	d=pg
+	new_db mc_pg
+	dev=$(pg_newdb t57_dev | sed "s/%/%%/g")
+	project "dev_url = $dev"
+	mark=$(devmark)
+	case $mark in "migrate model "*) ;; *) echo "mark: $mark"; false ;; esac
+	test "$(psql -X -At -d t57_dev -c "SELECT count(*) FROM pg_tables WHERE tablename = ${sq}t$sq")" = 1
+	# while the model stays, the dev database is only read: a table
+	# taken from it is missing from the model the compare sees
+	psql -X -q -d t57_dev -c "DROP TABLE t"
+	run_migrate 0 diff
+	expect_grep "DROP TABLE \"public\".\"t\"" out
+	# a model change loads it again, under a new mark
+	printf "CREATE TABLE t (id integer PRIMARY KEY, a text);\n\n" >migrations/models/1.sql
+	run_migrate 0 diff
+	expect_text "No changes detected" err
+	test "$(devmark)" != "$mark"
+	# a model error leaves the dev database as it was
+	mark=$(devmark)
+	printf "CREATE TABLE t (id integer PRIMARY KEY, a text);\nCREATE TABLE x (y nosuchtype);\n" >migrations/models/1.sql
+	run_migrate 1 diff
+	expect_grep "1.sql:2: type \"nosuchtype\" does not exist" err
+	test "$(devmark)" = "$mark"
+	test "$(psql -X -At -d t57_dev -c "SELECT count(*) FROM pg_tables WHERE tablename = ${sq}t$sq")" = 1
+'
+
+test_expect_success "pg: a dev database that is neither empty nor marked is not touched" '
+	d=pg
+	new_db mc_pg_other
+	dev=$(pg_newdb t57_dev | sed "s/%/%%/g")
+	psql -X -q -d t57_dev -c "CREATE TABLE keep (id integer)" -c "INSERT INTO keep VALUES (1)"
+	project "dev_url = $dev"
+	run_migrate 0 diff
+	expect_text "No changes detected" err
+	test -z "$(devmark)"
+	test "$(psql -X -At -d t57_dev -c "SELECT id FROM keep")" = 1
 '
 
 test_done
