@@ -16,47 +16,10 @@
 
 sq="'"
 
-# dump DB: pg_dump -s without what differs between two equal databases
-# (the oracle of t0050 and t0051).
-dump() {
-	pg_dump -s -x -O -d "$1" | sed -e '/^--/d' -e '/^SET /d' \
-	    -e '/^SELECT pg_catalog/d' -e '/^\\restrict/d' \
-	    -e '/^\\unrestrict/d' -e '/^$/d' |
-	    awk '/^CREATE TABLE public.migrate_(version|history)/ { skip = 1 }
-		skip && /^\);/ { skip = 0; next }
-		!skip' | grep -v "migrate_version\|migrate_history" || true
-}
-
-# master DB: what SQLite keeps of a schema, without our tables.
-master() {
-	sqlite3 -bail "$1" "SELECT type, name, tbl_name, sql FROM sqlite_master
-	    WHERE tbl_name NOT LIKE 'migrate_%' ORDER BY 1, 2"
-}
-
-# master_fmt DB: master without the formatting a rendered statement may
-# not share with the model's text (see t0051): quotes around plain names,
-# line breaks, runs of blanks, blanks inside parentheses.
-master_fmt() {
-	sqlite3 -bail "$1" "SELECT type, name, tbl_name,
-	    replace(replace(sql, char(10), ' '), char(9), ' ')
-	    FROM sqlite_master WHERE tbl_name NOT LIKE 'migrate_%' ORDER BY 1, 2" |
-	    sed -E -e 's/"([A-Za-z_][A-Za-z0-9_]*)"/\1/g' -e 's/ +/ /g' \
-		-e 's/\( /(/g' -e 's/ \)/)/g'
-}
-
-oracle() {
-	case $d in
-	sqlite)	master "$1" ;;
-	pg)	dump "$1" ;;
-	esac
-}
-
-oracle_fmt() {
-	case $d in
-	sqlite)	master_fmt "$1" ;;
-	pg)	dump "$1" ;;
-	esac
-}
+# the oracles (dump, master, oracle ...) of the op tests; this file has
+# its own cycle (qcycle), rows and probe
+AG_PREFIX=t54
+. "$(dirname "$0")/lib-autogen.sh"
 
 # sql_on DB: run the SQL on stdin on database DB of dialect $d.
 sql_on() {
