@@ -65,17 +65,6 @@ op_drop_column() {
 	expect_grep "WARNING" m1.err
 }
 
-# probe SQL: run SQL (statements) in a transaction that is rolled back,
-# printing what its queries return (foreign keys on, on SQLite).
-probe() {
-	case $d in
-	sqlite)	printf 'PRAGMA foreign_keys = ON;\nBEGIN;\n%s\nROLLBACK;\n' "$1" |
-		    sqlite3 -bail "$db" ;;
-	pg)	printf 'BEGIN;\n%s\nROLLBACK;\n' "$1" |
-		    psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" ;;
-	esac
-}
-
 T='CREATE TABLE t (id integer PRIMARY KEY, a text);'
 T_ROWS="INSERT INTO t VALUES (1, 'x'), (2, NULL), (5, 'z');"
 
