@@ -104,18 +104,9 @@ cmd_create_all_model_sql(struct strbuf *out, const struct strv *files,
 	int			 rc = 0;
 
 	for (i = 0; i < files->n && rc == 0; i++) {
-		strbuf_reset(&text);
-		if (strbuf_read_file(&text, files->v[i]) != 0) {
-			rc = err_set(err, MG_EIO, "cannot read '%s': %s",
-			    files->v[i], strerror(errno));
+		if ((rc = model_read(&text, &stmts, files->v[i], flavor,
+		    err)) != 0)
 			break;
-		}
-		sqlsplit_release(&stmts);
-		if ((rc = sqlsplit_parse(&stmts, text.buf, text.len, flavor,
-		    err)) != 0) {
-			err_set_path(err, files->v[i], 0);
-			break;
-		}
 		strbuf_addf(out, "-- %s\n", files->v[i]);
 		for (j = 0; j < stmts.n; j++)
 			strbuf_addf(out, "%s;\n\n", stmts.v[j].sql);

@@ -163,39 +163,49 @@ model_escapes(const char *sql)
 	return 0;
 }
 
+int
+model_read(struct strbuf *text, struct sql_stmts *stmts, const char *path,
+    enum sql_flavor flavor, struct err *err)
+{
+	size_t	 j;
+	int	 rc;
+
+	strbuf_reset(text);
+	sqlsplit_release(stmts);
+	if (strbuf_read_file(text, path) != 0)
+		return err_set(err, MG_EIO, "cannot read '%s': %s", path,
+		    strerror(errno));
+	if ((rc = sqlsplit_parse(stmts, text->buf, text->len, flavor,
+	    err)) != 0) {
+		err_set_path(err, path, 0);
+		return rc;
+	}
+	for (j = 0; j < stmts->n; j++) {
+		if (model_escapes(stmts->v[j].sql)) {
+			err_set(err, MG_ECONFIG, "a model declares the schema: "
+			    "transactions, search_path and roles are not for "
+			    "model files");
+			err_set_path(err, path, stmts->v[j].line);
+			return MG_ECONFIG;
+		}
+	}
+	return 0;
+}
+
 /* Run every model file on conn; errors name file:line. */
 int
-model_run(struct conn *scratch, const struct strv *files, struct err *err)
+model_run(struct conn *conn, const struct strv *files, struct err *err)
 {
 	struct strbuf		 text = STRBUF_INIT;
 	struct sql_stmts	 stmts = SQL_STMTS_INIT;
-	size_t			 i, j;
+	size_t			 i;
 	int			 rc = 0;
 
 	for (i = 0; i < files->n && rc == 0; i++) {
-		strbuf_reset(&text);
-		if (strbuf_read_file(&text, files->v[i]) != 0) {
-			rc = err_set(err, MG_EIO, "cannot read '%s': %s",
-			    files->v[i], strerror(errno));
-			break;
-		}
-		sqlsplit_release(&stmts);
-		if ((rc = sqlsplit_parse(&stmts, text.buf, text.len,
-		    scratch->dialect->flavor, err)) != 0) {
-			err_set_path(err, files->v[i], 0);
-			break;
-		}
-		for (j = 0; j < stmts.n && rc == 0; j++) {
-			if (model_escapes(stmts.v[j].sql)) {
-				rc = err_set(err, MG_ECONFIG, "a model declares "
-				    "the schema: transactions, search_path and "
-				    "roles are not for model files");
-				err_set_path(err, files->v[i], stmts.v[j].line);
-			}
-		}
-		if (rc == 0)
-			rc = dialect_exec_script(scratch, files->v[i],
-			    text.buf, text.len, NULL, err);
+		if ((rc = model_read(&text, &stmts, files->v[i],
+		    conn->dialect->flavor, err)) == 0)
+			rc = dialect_exec_script(conn, files->v[i], text.buf,
+			    text.len, NULL, err);
 	}
 	sqlsplit_release(&stmts);
 	strbuf_release(&text);

@@ -44,6 +44,12 @@ int	model_hints(struct rename_hints *out, const struct config *,
  * COMMIT, SET search_path or role ...) is refused before anything runs.
  */
 int	model_run(struct conn *, const struct strv *files, struct err *);
+/*
+ * One model file read into text and split into stmts (both reset first),
+ * with model_run's check; errors name the file and line.
+ */
+int	model_read(struct strbuf *text, struct sql_stmts *stmts,
+	    const char *path, enum sql_flavor, struct err *);
 /* Rename the scratch schema from to to in all that names it. */
 void	model_unscratch(struct schema *, const char *from, const char *to);
 
