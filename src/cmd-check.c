@@ -737,9 +737,9 @@ cmd_check_base(struct cmd_check *c, const char *ref, struct err *err)
 			    mark[h->index])
 				continue;
 			cmd_check_problem(c, "base: revision %s (%s) does not "
-			    "build on %s, the head at %s: rebase it (set its "
-			    "Revises to the head it should follow)", r->id,
-			    r->script->path, h->id, ref);
+			    "build on %s, the head at %s: rebase it (migrate "
+			    "revision --rebase %s)", r->id, r->script->path,
+			    h->id, ref, r->id);
 			break;
 		}
 	}

@@ -33,6 +33,8 @@ static const struct cmd_opt cmd_revision_opts[] = {
 	    "equal to the model (and back)" },
 	{ "allow-empty", 0, NULL, "with --autogenerate, write a revision even "
 	    "when nothing differs" },
+	{ "rebase", 0, "revision", "rewrite this revision's Revises to the "
+	    "head(s) that do not stand on it, and write nothing else" },
 	{ "rename", 0, "old=new", "with --autogenerate, a table (t=u) or "
 	    "column (t.a=t.b) of the database is the model's under a new name "
 	    "(repeatable)" },
@@ -42,6 +44,7 @@ static const struct cmd_opt cmd_revision_opts[] = {
 const struct cmd_entry cmd_revision_entry = {
 	.name = "revision",
 	.usage = "-m message [--autogenerate [--allow-empty] [--rename old=new]] "
+	    "| --rebase revision "
 	    "[--head rev] "
 	    "[--splice] [--branch-label label] [--depends-on rev] [--rev-id id] "
 	    "[--version-path dir]",
@@ -442,6 +445,96 @@ cmd_revision_parent(struct revset *out, const struct graph *g,
 	return rc;
 }
 
+/*
+ * --rebase REV: REV's Revises becomes the head(s) of the graph that do
+ * not stand on it (after a merge of main, what REV's branch must now
+ * follow), rewritten in its file in place; what stands on REV follows.
+ */
+static int
+cmd_revision_rebase(struct cmd_ctx *ctx, const struct graph *g,
+    const char *spec, struct err *err)
+{
+	struct target	 t;
+	struct strbuf	 parents = STRBUF_INIT, text = STRBUF_INIT;
+	struct strbuf	 tmp = STRBUF_INIT;
+	const struct rev *r;
+	unsigned char	*above;
+	const char	*sc, *line, *eol;
+	struct strbuf	 now = STRBUF_INIT;
+	size_t		 i;
+	int		 rc;
+
+	memset(&t, 0, sizeof t);
+	above = xcalloc(g->nrevs + 1, 1);
+	if ((rc = graph_resolve(&t, g, spec, NULL, err)) != 0)
+		goto done;
+	if (t.revs.n != 1) {
+		rc = err_set(err, MG_EUSAGE, "--rebase '%s' must name one "
+		    "revision", spec);
+		goto done;
+	}
+	r = t.revs.v[0];
+	graph_descendants(above, g, r, 0);
+	for (i = 0; i < g->nheads; i++) {
+		if (above[g->heads[i]->index])
+			continue;
+		strbuf_addf(&parents, "%s%s", parents.len ? ", " : "",
+		    g->heads[i]->id);
+	}
+	for (i = 0; i < r->nparents; i++)
+		strbuf_addf(&now, "%s%s", i ? ", " : "", r->parents[i]->id);
+	if (parents.len == 0) {		/* every head stands on it */
+		if (!ctx->quiet)
+			fprintf(ctx->log, "%s is under every head already: "
+			    "nothing to rebase\n", r->id);
+		goto done;
+	}
+	sc = r->script->text;
+	for (line = sc; *line != '\0'; line = eol + (*eol != '\0')) {
+		eol = line + strcspn(line, "\n");
+		if (strncmp(line, "-- Revises:", 11) == 0)
+			break;
+	}
+	if (*line == '\0') {
+		rc = err_set(err, MG_ECONFIG, "no '-- Revises:' line");
+		err_set_path(err, r->script->path, 0);
+		goto done;
+	}
+	if (strcmp(now.buf, parents.buf) == 0) {
+		if (!ctx->quiet)
+			fprintf(ctx->log, "%s already revises %s\n", r->id,
+			    parents.buf);
+		goto done;
+	}
+	strbuf_add(&text, sc, (size_t)(line - sc));
+	strbuf_addf(&text, "-- Revises: %s", parents.buf);
+	strbuf_addstr(&text, eol);
+	/* in place: a file of ours beside it, renamed over it */
+	strbuf_addf(&tmp, "%s.tmp%ld", r->script->path, (long)getpid());
+	{
+		FILE	*f = fopen(tmp.buf, "wx");
+
+		if (f == NULL || fwrite(text.buf, 1, text.len, f) != text.len ||
+		    fclose(f) != 0 || rename(tmp.buf, r->script->path) != 0) {
+			rc = err_set(err, MG_EIO, "cannot rewrite '%s': %s",
+			    r->script->path, strerror(errno));
+			(void)unlink(tmp.buf);
+			goto done;
+		}
+	}
+	if (!ctx->quiet)
+		fprintf(ctx->log, "Rebased %s onto %s (%s)\n", r->id,
+		    parents.buf, r->script->path);
+done:
+	target_release(&t);
+	xfree(above);
+	strbuf_release(&parents);
+	strbuf_release(&now);
+	strbuf_release(&text);
+	strbuf_release(&tmp);
+	return rc;
+}
+
 static int
 cmd_revision_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 {
@@ -463,6 +556,10 @@ cmd_revision_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	rn.version_path = args_get(args, "version-path");
 	if ((rc = graph_load(&g, ctx->config, err)) != 0)
 		goto done;
+	if (args_get(args, "rebase") != NULL) {
+		rc = cmd_revision_rebase(ctx, g, args_get(args, "rebase"), err);
+		goto done;
+	}
 	if (rn.labels != NULL &&
 	    (rc = cmd_revision_labels(g, rn.labels, err)) != 0)
 		goto done;

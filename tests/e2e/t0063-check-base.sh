@@ -8,6 +8,7 @@
 
 export GIT_AUTHOR_NAME=T GIT_AUTHOR_EMAIL=t@example.com \
     GIT_COMMITTER_NAME=T GIT_COMMITTER_EMAIL=t@example.com
+sq="'"
 head=e29d6f4a0c18
 
 # repo: a git repository holding the example project, committed on main;
@@ -67,7 +68,19 @@ for d in sqlite pg; do
 		repo
 		run_migrate 0 revision -m "side" --rev-id f00000000002 --head b7e05a3d91c2 --splice
 		run_migrate 1 check --replay --base main --heads f00000000002,$head
-		expect_text "base: revision f00000000002 ($PWD/migrations/versions/f00000000002_side.sql) does not build on $head, the head at main: rebase it (set its Revises to the head it should follow)" out
+		expect_text "base: revision f00000000002 ($PWD/migrations/versions/f00000000002_side.sql) does not build on $head, the head at main: rebase it (migrate revision --rebase f00000000002)" out
+		# rebased onto the head: one head, and the check passes
+		run_migrate 0 revision --rebase f00000000002
+		expect_text "Rebased f00000000002 onto $head ($PWD/migrations/versions/f00000000002_side.sql)" err
+		expect_grep "-- Revises: $head" migrations/versions/f00000000002_side.sql
+		run_migrate 0 heads
+		expect_text "f00000000002 (head)" out
+		run_migrate 0 check --replay --base main
+		# again: nothing to do
+		run_migrate 0 revision --rebase f00000000002
+		expect_text "f00000000002 is under every head already: nothing to rebase" err
+		run_migrate 1 revision --rebase nosuch
+		expect_text "migrate: Can${sq}t locate revision identified by ${sq}nosuch${sq}" err
 	'
 
 	test_expect_success "$d: errors: a ref that names nothing, no repository" '
