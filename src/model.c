@@ -515,13 +515,22 @@ model_load_dev(struct schema **out, const struct strv *files,
 	}
 	if (have == NULL || strncmp(have, MODEL_DEV_MARK,
 	    strlen(MODEL_DEV_MARK)) != 0) {
-		/* not ours: only an empty database is taken */
-		if ((rc = conn->dialect->reflect(out, conn, sf, err)) != 0)
+		/*
+		 * not ours: only a database that is empty whatever the
+		 * filters say is taken (no schema but public, nothing in it)
+		 */
+		char	*any = NULL;
+
+		if ((rc = model_query1(&any, conn, "SELECT 1 FROM "
+		    "pg_namespace n WHERE n.nspname !~ '^pg_' AND n.nspname "
+		    "<> 'information_schema' AND (n.nspname <> 'public' OR "
+		    "EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = "
+		    "n.oid) OR EXISTS (SELECT 1 FROM pg_type t WHERE "
+		    "t.typnamespace = n.oid) OR EXISTS (SELECT 1 FROM pg_proc f "
+		    "WHERE f.pronamespace = n.oid)) LIMIT 1", err)) != 0)
 			goto done;
-		rc = (*out)->ntables || (*out)->nviews || (*out)->nenums ||
-		    (*out)->nobjects ? MG_ENOTFOUND : 0;
-		schema_free(*out);
-		*out = NULL;
+		rc = any != NULL ? MG_ENOTFOUND : 0;
+		xfree(any);
 		if (rc != 0)
 			goto done;
 	}

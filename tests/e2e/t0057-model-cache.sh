@@ -105,6 +105,14 @@ test_expect_success "pg: a dev database that is neither empty nor marked is not 
 	expect_text "No changes detected" err
 	test -z "$(devmark)"
 	test "$(psql -X -At -d t57_dev -c "SELECT id FROM keep")" = 1
+	# nor one whose data lies outside what the filters look at
+	dev=$(pg_newdb t57_dev | sed "s/%/%%/g")
+	psql -X -q -d t57_dev -c "CREATE SCHEMA app" -c "CREATE TABLE app.keep (id integer)" \
+	    -c "INSERT INTO app.keep VALUES (1)"
+	write_ini "dev_url = $dev"
+	run_migrate 0 diff
+	test -z "$(devmark)"
+	test "$(psql -X -At -d t57_dev -c "SELECT id FROM app.keep")" = 1
 '
 
 test_done
