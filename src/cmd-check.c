@@ -684,20 +684,24 @@ done:
 
 /*
  * --base REF: the revisions at a git ref (what production may have run)
- * are still there, byte for byte, and the new ones build on its heads.
+ * are still there, byte for byte, and the new work builds on its heads:
+ * each new revision that stands only on revisions at REF (where a branch
+ * of new work starts) revises heads at REF, never a revision that REF
+ * already built on. A new base (no Revises) is left to the heads check.
  */
 static int
 cmd_check_base(struct cmd_check *c, const char *ref, struct err *err)
 {
 	struct script	**v = NULL;
-	struct revset	 one = REVSET_INIT;
-	unsigned char	*mark;
-	size_t		 n = 0, i, j, k, d;
-	int		 rc, head;
+	unsigned char	*atref, *ishead, *above;
+	size_t		 n = 0, i, j, k;
+	int		 rc;
 
 	if ((rc = gitref_scripts(&v, &n, c->ctx->config, ref, err)) != 0)
 		return rc;
-	mark = xcalloc(c->g->nrevs + 1, 1);
+	atref = xcalloc(c->g->nrevs + 1, 1);
+	ishead = xcalloc(c->g->nrevs + 1, 1);
+	above = xcalloc(c->g->nrevs + 1, 1);
 	for (i = 0; i < n; i++) {
 		const struct rev	*r = graph_get(c->g, v[i]->rev);
 
@@ -711,40 +715,51 @@ cmd_check_base(struct cmd_check *c, const char *ref, struct err *err)
 			    "since %s, where a database may have run it; "
 			    "write a new revision instead", r->script->path,
 			    r->id, ref);
-	}
-	/* new revisions: each must stand on every head the ref has */
-	for (i = 0; i < c->g->nrevs; i++) {
-		struct rev	*r = c->g->order[i];
-
-		for (j = 0; j < n && strcmp(v[j]->rev, r->id) != 0; j++)
-			;
-		if (j < n)
+		if (r == NULL)
 			continue;
-		memset(mark, 0, c->g->nrevs + 1);
-		one.n = 0;
-		revset_add(&one, r);
-		graph_ancestors(mark, c->g, &one);
-		for (j = 0; j < n; j++) {
-			const struct rev	*h;
-
-			/* a head at ref: nothing there revises it */
-			for (k = 0, head = 1; k < n && head; k++) {
-				for (d = 0; d < v[k]->ndown && head; d++)
-					head = strcmp(v[k]->down[d],
-					    v[j]->rev) != 0;
+		atref[r->index] = 1;
+		/* a head at ref: nothing there revises it */
+		ishead[r->index] = 1;
+		for (j = 0; j < n && ishead[r->index]; j++) {
+			for (k = 0; k < v[j]->ndown; k++) {
+				if (strcmp(v[j]->down[k], r->id) == 0)
+					ishead[r->index] = 0;
 			}
-			if (!head || (h = graph_get(c->g, v[j]->rev)) == NULL ||
-			    mark[h->index])
-				continue;
+		}
+	}
+	for (i = 0; i < c->g->nrevs; i++) {
+		const struct rev	*r = c->g->order[i];
+		const struct rev	*p = NULL, *h = NULL;
+
+		if (atref[r->index])
+			continue;
+		for (j = 0; j < r->nparents && atref[r->parents[j]->index];
+		    j++)
+			;
+		if (j < r->nparents)
+			continue;	/* it stands on new work: not a start */
+		for (j = 0; j < r->nparents && p == NULL; j++) {
+			if (!ishead[r->parents[j]->index])
+				p = r->parents[j];
+		}
+		if (p == NULL)
+			continue;	/* on heads at ref, or a new base */
+		/* the head at ref it should build on: one above p */
+		memset(above, 0, c->g->nrevs + 1);
+		graph_descendants(above, c->g, p, 1);
+		for (j = 0; j < c->g->nrevs && h == NULL; j++) {
+			if (ishead[j] && above[j])
+				h = c->g->order[j];
+		}
+		if (h != NULL)
 			cmd_check_problem(c, "base: revision %s (%s) does not "
 			    "build on %s, the head at %s: rebase it (migrate "
 			    "revision --rebase %s)", r->id, r->script->path,
 			    h->id, ref, r->id);
-			break;
-		}
 	}
-	revset_release(&one);
-	xfree(mark);
+	xfree(atref);
+	xfree(ishead);
+	xfree(above);
 	gitref_scripts_free(v, n);
 	return 0;
 }

@@ -33,8 +33,9 @@ static const struct cmd_opt cmd_revision_opts[] = {
 	    "equal to the model (and back)" },
 	{ "allow-empty", 0, NULL, "with --autogenerate, write a revision even "
 	    "when nothing differs" },
-	{ "rebase", 0, "revision", "rewrite this revision's Revises to the "
-	    "head(s) that do not stand on it, and write nothing else" },
+	{ "rebase", 0, "revision", "move this revision onto the head(s) "
+	    "built since on its parents (--head picks one), rewriting its "
+	    "Revises, and write nothing else" },
 	{ "rename", 0, "old=new", "with --autogenerate, a table (t=u) or "
 	    "column (t.a=t.b) of the database is the model's under a new name "
 	    "(repeatable)" },
@@ -202,10 +203,14 @@ cmd_revision_template(struct strbuf *out, char **name,
 	return 0;
 }
 
-/* Write text to dir/name through a temp file: never half a file. */
+/*
+ * Write text to dir/name through a temp file beside it: never half a
+ * file. A new file (mode 0) is 0644 and never replaces one that exists;
+ * otherwise it replaces the file there, keeping mode.
+ */
 static int
 cmd_revision_write_file(const char *dir, const char *name, const char *text,
-    size_t len, struct err *err)
+    size_t len, mode_t mode, struct err *err)
 {
 	struct strbuf	 tmp = STRBUF_INIT, dst = STRBUF_INIT;
 	int		 fd = -1, rc = 0;
@@ -216,9 +221,11 @@ cmd_revision_write_file(const char *dir, const char *name, const char *text,
 	    O_CLOEXEC, 0644)) < 0) {
 		rc = err_set(err, MG_EIO, "cannot create '%s': %s", tmp.buf,
 		    strerror(errno));
+		strbuf_release(&tmp);	/* not ours: leave it */
 		goto done;
 	}
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
+	if (write(fd, text, len) != (ssize_t)len ||
+	    (mode != 0 && fchmod(fd, mode & 07777) != 0) || fsync(fd) != 0) {
 		rc = err_set(err, MG_EIO, "cannot write '%s': %s", tmp.buf,
 		    strerror(errno));
 		goto done;
@@ -231,13 +238,17 @@ cmd_revision_write_file(const char *dir, const char *name, const char *text,
 	}
 	fd = -1;
 	/* link() refuses to replace a file that exists */
-	if (link(tmp.buf, dst.buf) != 0)
+	if (mode == 0 && link(tmp.buf, dst.buf) != 0)
 		rc = err_set(err, errno == EEXIST ? MG_EUSAGE : MG_EIO,
 		    "cannot create '%s': %s", dst.buf, strerror(errno));
+	else if (mode != 0 && rename(tmp.buf, dst.buf) != 0)
+		rc = err_set(err, MG_EIO, "cannot rewrite '%s': %s", dst.buf,
+		    strerror(errno));
 done:
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp.buf);
+	if (tmp.len > 0)
+		unlink(tmp.buf);
 	strbuf_release(&tmp);
 	strbuf_release(&dst);
 	return rc;
@@ -371,7 +382,7 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 		goto done;
 	}
 	if ((rc = cmd_revision_write_file(dir, fname.buf, text.buf, text.len,
-	    err)) != 0)
+	    0, err)) != 0)
 		goto done;
 	if (!ctx->quiet)
 		fprintf(ctx->log, "  Generating %s/%s ... done\n", dir,
@@ -446,92 +457,125 @@ cmd_revision_parent(struct revset *out, const struct graph *g,
 }
 
 /*
- * --rebase REV: REV's Revises becomes the head(s) of the graph that do
- * not stand on it (after a merge of main, what REV's branch must now
- * follow), rewritten in its file in place; what stands on REV follows.
+ * --rebase REV [--head H]: each parent of REV that other work has built
+ * on since is replaced by the head that work ends in (H when several do),
+ * rewritten in REV's header in place; what stands on REV follows.
  */
 static int
 cmd_revision_rebase(struct cmd_ctx *ctx, const struct graph *g,
-    const char *spec, struct err *err)
+    const char *spec, const char *head, struct err *err)
 {
-	struct target	 t;
-	struct strbuf	 parents = STRBUF_INIT, text = STRBUF_INIT;
-	struct strbuf	 tmp = STRBUF_INIT;
+	struct target	 t, h;
+	struct revset	 parents = REVSET_INIT, cand = REVSET_INIT;
+	struct strbuf	 now = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf	 text = STRBUF_INIT, dir = STRBUF_INIT;
 	const struct rev *r;
-	unsigned char	*above;
-	const char	*sc, *line, *eol;
-	struct strbuf	 now = STRBUF_INIT;
-	size_t		 i;
+	unsigned char	*above, *below;
+	const char	*base;
+	struct stat	 st;
+	size_t		 i, j, np;
 	int		 rc;
 
 	memset(&t, 0, sizeof t);
+	memset(&h, 0, sizeof h);
 	above = xcalloc(g->nrevs + 1, 1);
-	if ((rc = graph_resolve(&t, g, spec, NULL, err)) != 0)
+	below = xcalloc(g->nrevs + 1, 1);
+	if ((rc = graph_resolve(&t, g, spec, NULL, err)) != 0 ||
+	    (head != NULL && (rc = graph_resolve(&h, g, head, NULL,
+	    err)) != 0))
 		goto done;
-	if (t.revs.n != 1) {
+	if (t.revs.n != 1 || (head != NULL && h.revs.n != 1)) {
 		rc = err_set(err, MG_EUSAGE, "--rebase '%s' must name one "
-		    "revision", spec);
+		    "revision%s", t.revs.n != 1 ? spec : head,
+		    t.revs.n != 1 ? "" : " (--head)");
 		goto done;
 	}
 	r = t.revs.v[0];
 	graph_descendants(above, g, r, 0);
-	for (i = 0; i < g->nheads; i++) {
-		if (above[g->heads[i]->index])
+	/* a base revision is taken as standing on every root */
+	np = r->nparents > 0 ? r->nparents : 1;
+	for (i = 0; i < np; i++) {
+		struct rev	*p = r->nparents > 0 ? r->parents[i] : NULL;
+
+		cand.n = 0;
+		memset(below, 0, g->nrevs + 1);
+		if (p != NULL)
+			graph_descendants(below, g, p, 1);
+		for (j = 0; j < g->nheads; j++) {
+			if (!above[g->heads[j]->index] &&
+			    (p == NULL || below[g->heads[j]->index]))
+				revset_add(&cand, g->heads[j]);
+		}
+		if (cand.n == 0 && p != NULL) {
+			revset_add(&parents, p);	/* nothing new there */
 			continue;
-		strbuf_addf(&parents, "%s%s", parents.len ? ", " : "",
-		    g->heads[i]->id);
+		}
+		if (cand.n == 0)
+			continue;
+		if (cand.n > 1 && head != NULL && revset_has(&cand, h.revs.v[0])) {
+			cand.v[0] = h.revs.v[0];
+			cand.n = 1;
+		}
+		if (cand.n > 1) {
+			struct strbuf	 names = STRBUF_INIT;
+
+			for (j = 0; j < cand.n; j++)
+				strbuf_addf(&names, "%s%s", j ? ", " : "",
+				    cand.v[j]->id);
+			rc = err_set(err, MG_EUSAGE, "%s%s has several heads "
+			    "above it (%s): name the one to build on with "
+			    "--head", p != NULL ? "the parent " : "the base",
+			    p != NULL ? p->id : "", names.buf);
+			strbuf_release(&names);
+			goto done;
+		}
+		if (!revset_has(&parents, cand.v[0]))
+			revset_add(&parents, cand.v[0]);
 	}
 	for (i = 0; i < r->nparents; i++)
 		strbuf_addf(&now, "%s%s", i ? ", " : "", r->parents[i]->id);
-	if (parents.len == 0) {		/* every head stands on it */
+	for (i = 0; i < parents.n; i++)
+		strbuf_addf(&want, "%s%s", i ? ", " : "", parents.v[i]->id);
+	if (strcmp(now.buf, want.buf) == 0) {
 		if (!ctx->quiet)
-			fprintf(ctx->log, "%s is under every head already: "
-			    "nothing to rebase\n", r->id);
+			fprintf(ctx->log, "%s already builds on %s: nothing "
+			    "to rebase\n", r->id, now.len ? now.buf :
+			    "the base");
 		goto done;
 	}
-	sc = r->script->text;
-	for (line = sc; *line != '\0'; line = eol + (*eol != '\0')) {
-		eol = line + strcspn(line, "\n");
-		if (strncmp(line, "-- Revises:", 11) == 0)
-			break;
-	}
-	if (*line == '\0') {
-		rc = err_set(err, MG_ECONFIG, "no '-- Revises:' line");
-		err_set_path(err, r->script->path, 0);
+	/* the Revises value in the header, as the parser found it */
+	strbuf_add(&text, r->script->text, r->script->revises_at);
+	strbuf_add(&text, want.buf, want.len);
+	strbuf_addstr(&text, r->script->text + r->script->revises_at +
+	    r->script->revises_len);
+	if (stat(r->script->path, &st) != 0) {
+		rc = err_set(err, MG_EIO, "cannot read '%s': %s",
+		    r->script->path, strerror(errno));
 		goto done;
 	}
-	if (strcmp(now.buf, parents.buf) == 0) {
-		if (!ctx->quiet)
-			fprintf(ctx->log, "%s already revises %s\n", r->id,
-			    parents.buf);
+	base = strrchr(r->script->path, '/');
+	if (base != NULL)
+		strbuf_add(&dir, r->script->path,
+		    (size_t)(base - r->script->path));
+	else
+		strbuf_addch(&dir, '.');
+	if ((rc = cmd_revision_write_file(dir.buf, base != NULL ? base + 1 :
+	    r->script->path, text.buf, text.len, st.st_mode, err)) != 0)
 		goto done;
-	}
-	strbuf_add(&text, sc, (size_t)(line - sc));
-	strbuf_addf(&text, "-- Revises: %s", parents.buf);
-	strbuf_addstr(&text, eol);
-	/* in place: a file of ours beside it, renamed over it */
-	strbuf_addf(&tmp, "%s.tmp%ld", r->script->path, (long)getpid());
-	{
-		FILE	*f = fopen(tmp.buf, "wx");
-
-		if (f == NULL || fwrite(text.buf, 1, text.len, f) != text.len ||
-		    fclose(f) != 0 || rename(tmp.buf, r->script->path) != 0) {
-			rc = err_set(err, MG_EIO, "cannot rewrite '%s': %s",
-			    r->script->path, strerror(errno));
-			(void)unlink(tmp.buf);
-			goto done;
-		}
-	}
 	if (!ctx->quiet)
 		fprintf(ctx->log, "Rebased %s onto %s (%s)\n", r->id,
-		    parents.buf, r->script->path);
+		    want.buf, r->script->path);
 done:
 	target_release(&t);
+	target_release(&h);
+	revset_release(&parents);
+	revset_release(&cand);
 	xfree(above);
-	strbuf_release(&parents);
+	xfree(below);
 	strbuf_release(&now);
+	strbuf_release(&want);
 	strbuf_release(&text);
-	strbuf_release(&tmp);
+	strbuf_release(&dir);
 	return rc;
 }
 
@@ -557,7 +601,8 @@ cmd_revision_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	if ((rc = graph_load(&g, ctx->config, err)) != 0)
 		goto done;
 	if (args_get(args, "rebase") != NULL) {
-		rc = cmd_revision_rebase(ctx, g, args_get(args, "rebase"), err);
+		rc = cmd_revision_rebase(ctx, g, args_get(args, "rebase"),
+		    args_get(args, "head"), err);
 		goto done;
 	}
 	if (rn.labels != NULL &&

@@ -105,6 +105,8 @@ struct script {
 	char			 *rev;		/* Revision ID */
 	char			**down;		/* Revises */
 	size_t			  ndown;
+	size_t			  revises_at;	/* its value in text */
+	size_t			  revises_len;
 	char			**labels;	/* Branch Labels */
 	size_t			  nlabels;
 	char			**depends;	/* Depends On: ids or labels */

@@ -265,6 +265,10 @@ script_parse_header(struct script *s, size_t *body, struct err *err)
 		}
 		seen[f] = lineno;
 		nfields++;
+		if (f == FIELD_REVISES) {
+			s->revises_at = (size_t)(v - s->text);
+			s->revises_len = vlen;
+		}
 		if ((rc = script_set_field(s, f, v, vlen, err)) != 0)
 			goto done;
 	}

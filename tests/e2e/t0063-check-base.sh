@@ -78,9 +78,43 @@ for d in sqlite pg; do
 		run_migrate 0 check --replay --base main
 		# again: nothing to do
 		run_migrate 0 revision --rebase f00000000002
-		expect_text "f00000000002 is under every head already: nothing to rebase" err
+		expect_text "f00000000002 already builds on $head: nothing to rebase" err
 		run_migrate 1 revision --rebase nosuch
 		expect_text "migrate: Can${sq}t locate revision identified by ${sq}nosuch${sq}" err
+	'
+
+	test_expect_success "$d: a chain of new work: only its start is named, and rebase keeps the chain" '
+		repo
+		run_migrate 0 revision -m "one" --rev-id f00000000011 --head b7e05a3d91c2 --splice
+		run_migrate 0 revision -m "two" --rev-id f00000000012 --head f00000000011
+		run_migrate 0 revision -m "own base" --rev-id f00000000013 --head base --branch-label other
+		run_migrate 1 check --replay --base main --heads f00000000012,f00000000013,$head
+		expect_text "base: revision f00000000011 ($PWD/migrations/versions/f00000000011_one.sql) does not build on $head, the head at main: rebase it (migrate revision --rebase f00000000011)" out
+		# the header field as a user may write it; the mode is kept
+		f=migrations/versions/f00000000011_one.sql
+		sed -i "s/^-- Revises: b7e05a3d91c2\$/--   revises:   b7e05a3d91c2  /" "$f"
+		printf "%s\n" "-- Revises: not-this-one" >>"$f"
+		chmod 600 "$f"
+		run_migrate 0 revision --rebase f00000000011
+		expect_text "Rebased f00000000011 onto $head ($PWD/$f)" err
+		grep -qx -- "--   revises:   $head  " "$f"
+		grep -qx -- "-- Revises: not-this-one" "$f"
+		test "$(stat -c %a "$f")" = 600
+		test -z "$(ls -A migrations/versions | grep tmp)"
+		grep -qx -- "-- Revises: f00000000011" migrations/versions/f00000000012_two.sql
+		run_migrate 0 heads
+		expect_text "f00000000013 (other) (head)
+f00000000012 (head)" out
+		run_migrate 0 check --replay --base main --heads f00000000012,f00000000013
+		test ! -s out
+		# two heads above the parent: --head picks one, never the base
+		run_migrate 0 revision -m "three" --rev-id f00000000014 --head 8c41d07e2b95 --splice
+		run_migrate 0 revision -m "four" --rev-id f00000000015 --head b7e05a3d91c2 --splice
+		run_migrate 2 revision --rebase f00000000014
+		one_line
+		expect_text "migrate: the parent 8c41d07e2b95 has several heads above it (f00000000015, f00000000012): name the one to build on with --head" err
+		run_migrate 0 revision --rebase f00000000014 --head f00000000015
+		grep -qx -- "-- Revises: f00000000015" migrations/versions/f00000000014_three.sql
 	'
 
 	test_expect_success "$d: errors: a ref that names nothing, no repository" '
