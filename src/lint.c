@@ -196,7 +196,7 @@ lint_stmt(struct lint_findings *out, const struct lint_words *x,
     const struct strv *rebuilt)
 {
 	struct strbuf	 t = STRBUF_INIT;
-	size_t		 i, k;
+	size_t		 i, k, n;
 	int		 fresh;
 
 	if (lint_is(x, 0, "DROP") && lint_is(x, 1, "TABLE")) {
@@ -248,12 +248,15 @@ lint_stmt(struct lint_findings *out, const struct lint_words *x,
 		    "the types are binary-compatible); fix: on a large table, "
 		    "add a column, backfill in batches, switch over");
 	k = lint_find(x, i, "ADD");
+	/* the NOT of NOT NULL (IF NOT EXISTS has one too) */
+	for (n = lint_find(x, k, "NOT"); n < x->w.n && !lint_is(x, n + 1,
+	    "NULL"); n = lint_find(x, n + 1, "NOT"))
+		;
 	if (k < x->w.n && !fresh && (lint_is(x, k + 1, "COLUMN") ||
 	    (!lint_is(x, k + 1, "CONSTRAINT") && !lint_is(x, k + 1,
 	    "PRIMARY") && !lint_is(x, k + 1, "UNIQUE") && !lint_is(x, k + 1,
 	    "CHECK") && !lint_is(x, k + 1, "FOREIGN"))) &&
-	    lint_find(x, k, "NOT") < x->w.n && lint_is(x, lint_find(x, k,
-	    "NOT") + 1, "NULL") && lint_find(x, k, "DEFAULT") == x->w.n &&
+	    n < x->w.n && lint_find(x, k, "DEFAULT") == x->w.n &&
 	    lint_find(x, k, "GENERATED") == x->w.n)
 		lint_add(out, R_NOT_NULL, line, "a NOT NULL column without a "
 		    "default fails on a table that has rows; fix: add it "
@@ -306,36 +309,41 @@ lint_warnings(struct lint_findings *out, const char *text, size_t len,
 	}
 }
 
-/* Whether an ignore comment on the lines before line silences rule. */
+/*
+ * Whether an ignore comment silences rule at line: one on the comment
+ * lines just above it (stacked comments add up; a statement line in
+ * between ends them), or at the end of the statement's first line.
+ */
 static int
 lint_ignored(const char *text, size_t len, unsigned line0, unsigned line,
     const char *rule)
 {
-	const char	*p = text, *e = text + len, *nl, *m;
+	const char	*p = text, *e = text + len, *nl, *m, *c;
 	unsigned	 l = line0;
 	int		 hit = 0;
 
-	for (; p < e && l < line; p = nl + 1, l++) {
+	for (; p < e && l <= line; p = nl + 1, l++) {
 		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
 			nl = e;
-		if (p[0] == '-' && p[1] == '-' && (m = lint_memstr(p,
-		    (size_t)(nl - p), LINT_IGNORE)) != NULL) {
-			m += strlen(LINT_IGNORE);
-			hit = 0;
-			while (m < nl && !hit) {
-				size_t	 n;
-
-				m += strspn(m, " \t,");
-				n = strcspn(m, " \t,\r\n");
-				hit = n == strlen(rule) &&
-				    strncmp(m, rule, n) == 0;
-				m += n;
-				if (n == 0)
-					break;
-			}
-		} else if (strspn(p, " \t\r") != (size_t)(nl - p) &&
-		    !(p[0] == '-' && p[1] == '-')) {
+		c = p + strspn(p, " \t");
+		m = lint_memstr(p, (size_t)(nl - p), LINT_IGNORE);
+		if (l < line && c < nl && *c != '\r' && !(c + 1 < nl &&
+		    c[0] == '-' && c[1] == '-')) {
 			hit = 0;	/* a statement line comes between */
+			continue;
+		}
+		if (m == NULL || m < p + 2 || lint_memstr(p, (size_t)(m - p),
+		    "--") == NULL)
+			continue;
+		for (m += strlen(LINT_IGNORE); m < nl && !hit;) {
+			size_t	 n;
+
+			m += strspn(m, " \t,");
+			n = strcspn(m, " \t,\r\n");
+			if (n == 0)
+				break;
+			hit = n == strlen(rule) && strncmp(m, rule, n) == 0;
+			m += n;
 		}
 	}
 	return hit;
@@ -357,7 +365,8 @@ lint_script(struct lint_findings *out, const struct script *sc,
 
 	if ((rc = sqlsplit_parse(&stmts, text, sc->up.len, flavor,
 	    err)) != 0) {
-		err_set_path(err, sc->path, line0 - 1 + err->line);
+		err->line += line0 - 1;
+		err_set_path(err, sc->path, 0);
 		goto done;
 	}
 	for (i = 0; i < stmts.n; i++) {

@@ -111,6 +111,41 @@ CREATE TABLE \"DROP TABLE t\" (id integer);" "SELECT 1;"
 		expect_grep "[narrow-type]" out
 	'
 
+	test_expect_success "$d: ignore comments: stacked, indented, at the end of the line; only for their statement" '
+		new_db lt_ignore
+		base
+		run_migrate 0 upgrade a0000000000a
+		write_rev b0000000000b a0000000000a "drops" "SELECT 1;
+-- migrate:lint-ignore rename
+    -- migrate:lint-ignore drop-table
+
+DROP TABLE u;
+ALTER TABLE t DROP COLUMN a; -- migrate:lint-ignore drop-column
+ALTER TABLE t DROP COLUMN b;
+DROP TABLE t;" "SELECT 1;"
+		f=$(ls migrations/versions/b0000000000b_*.sql)
+		run_migrate 1 check --lint
+		line=$(grep -n "DROP COLUMN b" "$f" | cut -d: -f1)
+		expect_text "pending: b0000000000b (drops) is not applied (the database is at a0000000000a)
+lint: $PWD/$f:$line: [drop-column] drops a column and its values, and breaks code that still reads it; fix: stop reading it first, drop it in a later revision
+lint: $PWD/$f:$((line + 1)): [drop-table] drops a table and its rows; fix: drop it in a later revision, once no code reads it, and keep a backup" out
+	'
+
+	test_expect_success "$d: a script lint cannot split: its file and line" '
+		new_db lt_split
+		base
+		run_migrate 0 upgrade a0000000000a
+		write_rev b0000000000b a0000000000a "bad" "SELECT 1;
+
+
+SELECT ${sq}never closed;" "SELECT 1;"
+		f=$(ls migrations/versions/b0000000000b_*.sql)
+		line=$(grep -n "never closed" "$f" | cut -d: -f1)
+		run_migrate 1 check --lint
+		one_line
+		expect_text "$PWD/$f:$line: unterminated string literal" err
+	'
+
 	test_expect_success "$d: JSON: lint lines are warnings, or problems with --strict" '
 		new_db lt_json
 		base
@@ -145,6 +180,7 @@ test_expect_success "pg: index-concurrently, constraint-not-valid, table-rewrite
 	risky constraint-not-valid "ALTER TABLE t ADD CONSTRAINT fk_t FOREIGN KEY (id) REFERENCES u (id);"
 	risky constraint-not-valid "ALTER TABLE t ADD CONSTRAINT ck_t CHECK (id > 0);"
 	risky table-rewrite "ALTER TABLE t ALTER COLUMN a TYPE varchar(5);"
+	risky add-not-null "ALTER TABLE t ADD COLUMN IF NOT EXISTS n text NOT NULL;"
 	# the safe forms
 	write_rev b0000000000b a0000000000a "safe" "SELECT 1;
 ALTER TABLE t ADD CONSTRAINT fk_t FOREIGN KEY (id) REFERENCES u (id) NOT VALID;
