@@ -503,9 +503,11 @@ cmd_check_scratch_open(struct cmd_check_scratch *sc, struct cmd_ctx *ctx,
 		xfree(sc->name);
 		sc->name = NULL;
 		strbuf_release(&sql);
-		return err_set(err, rc, "check --replay creates a scratch "
-		    "database and could not: %s (grant CREATEDB, or set "
-		    "dev_url to a server where the role may)", err->msg);
+		err_wrap(err, rc, "check --replay creates a scratch database "
+		    "and could not");
+		err_append(err, " (grant CREATEDB, or set dev_url to a server "
+		    "where the role may)");
+		return rc;
 	}
 	strbuf_release(&sql);
 	xfree(sc->url->database);

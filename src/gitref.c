@@ -68,7 +68,7 @@ gitref_visit(const char *root, const git_tree_entry *e, void *arg)
 	}
 	if ((w->rc = script_parse(&w->v[w->n], path.buf, text, len,
 	    w->err)) != 0) {
-		err_set(w->err, w->rc, "at %s: %s", w->ref, w->err->msg);
+		err_wrap(w->err, w->rc, "at %s", w->ref);
 		strbuf_release(&path);
 		return -1;
 	}
@@ -131,8 +131,10 @@ gitref_scripts(struct script ***out, size_t *n, const struct config *cfg,
 		w.dir = dirs[i];
 		if (real[wl - 1] == '\0') {
 			sub = NULL;
-			rc = git_tree_walk((git_tree *)tree, GIT_TREEWALK_PRE,
-			    gitref_visit, &w) != 0 ? w.rc : 0;
+			if (git_tree_walk((git_tree *)tree, GIT_TREEWALK_PRE,
+			    gitref_visit, &w) != 0)
+				rc = w.rc != 0 ? w.rc :
+				    gitref_error(err, "cannot read", ref);
 			continue;
 		}
 		if (git_tree_entry_bypath(&entry, (git_tree *)tree,

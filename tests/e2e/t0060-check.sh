@@ -177,6 +177,17 @@ pending: $head (add comments) is not applied (the database is at 8c41d07e2b95)" 
 	'
 done
 
+test_expect_success "pg: --replay as a role that may not create databases: the server says why, and the hint" '
+	d=pg
+	psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS t60_nocreate" -c "CREATE ROLE t60_nocreate LOGIN PASSWORD ${sq}pw${sq} NOCREATEDB"
+	url="postgresql://t60_nocreate:pw@$PGHOST:$PGPORT/postgres"
+	project
+	run_migrate 1 check --replay
+	psql -X -q -d postgres -c "DROP ROLE t60_nocreate"
+	one_line
+	expect_text "migrate: check --replay creates a scratch database and could not: permission denied to create database (SQLSTATE 42501) (grant CREATEDB, or set dev_url to a server where the role may)" err
+'
+
 test_expect_success "sqlite: a database file that does not exist is at base and is not created" '
 	d=sqlite
 	db=$PWD/none.db url="sqlite:///$db"

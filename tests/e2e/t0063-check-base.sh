@@ -122,6 +122,15 @@ f00000000012 (head)" out
 		run_migrate 2 check --replay --base nosuch
 		one_line
 		expect_grep "cannot resolve git ref nosuch" err
+		# a script at the ref that cannot be read: named, at the ref
+		git checkout -q main
+		printf "%s\n" "-- broken" "-- Revision ID: f00000000020" "-- Revises: $head" "-- Revises: $head" >migrations/versions/f00000000020_broken.sql
+		git add -A
+		git commit -q -m broken
+		git checkout -q feature
+		run_migrate 2 check --replay --base main
+		one_line
+		expect_text "$PWD/migrations/versions/f00000000020_broken.sql:4: at main: ${sq}Revises${sq} given twice (first on line 3)" err
 		rm -rf .git
 		run_migrate 2 check --replay --base main
 		one_line
