@@ -1,14 +1,16 @@
 /*
  * migrate diff: the SQL that would make the database equal to the model
  * (what revision --autogenerate writes as the upgrade), on stdout, with no
- * revision written and nothing changed. Also the shared compare step of
- * autogenerate: reflect the database, load the model into scratch,
- * diff and render both ways.
+ * revision written and nothing changed; with --from-ref, the SQL between
+ * the model at one git commit and at another (or the work tree). Also
+ * the shared compare step of autogenerate: reflect the database, load the
+ * model into scratch, diff and render both ways.
  */
 #include <string.h>
 
 #include "cmd.h"
 #include "dialect.h"
+#include "gitref.h"
 #include "model.h"
 #include "rename.h"
 #include "util/json.h"
@@ -20,12 +22,17 @@ static const struct cmd_opt cmd_diff_opts[] = {
 	    "database is the model's under a new name (repeatable)" },
 	{ "format", 0, "text|json", "the output format (json: see JSON "
 	    "OUTPUT in migrate(1))" },
+	{ "from-ref", 0, "ref", "compare the model at this git ref, not the "
+	    "database" },
+	{ "to-ref", 0, "ref", "with --from-ref: with the model at this git "
+	    "ref, not the work tree's" },
 	{ NULL, 0, NULL, NULL }
 };
 
 const struct cmd_entry cmd_diff_entry = {
 	.name = "diff",
-	.usage = "[--rename old=new]... [--format json]",
+	.usage = "[--from-ref ref [--to-ref ref]] [--rename old=new]... "
+	    "[--format json]",
 	.summary = "Print the SQL that makes the database equal to the model.",
 	.opts = cmd_diff_opts,
 	.nargs_min = 0,
@@ -62,50 +69,63 @@ cmd_compare_release(struct cmd_compare *cmp)
 	memset(cmp, 0, sizeof *cmp);
 }
 
-int
-cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
-    const struct strv *renames, struct err *err)
-{
+/* The tables the compare looks at, from migrate.ini. */
+struct cmd_compare_filter {
 	struct schema_filter	 f;
 	struct strv		 include, exclude, schemas;
+};
+
+static void
+cmd_compare_filter(struct cmd_compare_filter *cf, const struct config *cfg)
+{
+	cmd_diff_list(&cf->include, cfg, "include_tables");
+	cmd_diff_list(&cf->exclude, cfg, "exclude_tables");
+	cmd_diff_list(&cf->schemas, cfg, "schemas");
+	memset(&cf->f, 0, sizeof cf->f);
+	cf->f.include = &cf->include;
+	cf->f.exclude = &cf->exclude;
+	cf->f.schemas = cf->schemas.n > 0 ? &cf->schemas : NULL;
+	cf->f.version_table = config_get(cfg, "version_table");
+	cf->f.history_table = config_get(cfg, "history_table");
+}
+
+static void
+cmd_compare_filter_release(struct cmd_compare_filter *cf)
+{
+	strv_release(&cf->include);
+	strv_release(&cf->exclude);
+	strv_release(&cf->schemas);
+}
+
+/* The --rename arguments as hints, first: a typo is found before work. */
+static int
+cmd_compare_hints(struct rename_hints *hints, const struct strv *renames,
+    enum sql_flavor flavor, struct err *err)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; renames != NULL && i < renames->n && rc == 0; i++)
+		rc = rename_hints_arg(hints, renames->v[i], flavor, err);
+	return rc;
+}
+
+/*
+ * cmp->db to cmp->model, both loaded: resolve the renames, diff both
+ * ways, render, and say what the upgrade destroys.
+ */
+static int
+cmd_compare_ops(struct cmd_compare *cmp, struct cmd_ctx *ctx,
+    const struct dialect *d, const struct rename_hints *hints,
+    struct err *err)
+{
 	struct diff		*up = &cmp->ops, down = DIFF_INIT;
-	struct rename_hints	 hints = RENAME_HINTS_INIT;
 	struct diff_renames	 ren = DIFF_RENAMES_INIT, back = DIFF_RENAMES_INIT;
 	struct strbuf		 line = STRBUF_INIT;
-	const struct dialect	*d;
 	size_t			 i;
 	int			 rc;
 
-	memset(cmp, 0, sizeof *cmp);
-	strbuf_init(&cmp->upgrade, 0);
-	strbuf_init(&cmp->downgrade, 0);
-	cmd_diff_list(&include, ctx->config, "include_tables");
-	cmd_diff_list(&exclude, ctx->config, "exclude_tables");
-	cmd_diff_list(&schemas, ctx->config, "schemas");
-	memset(&f, 0, sizeof f);
-	f.include = &include;
-	f.exclude = &exclude;
-	f.schemas = schemas.n > 0 ? &schemas : NULL;
-	f.version_table = config_get(ctx->config, "version_table");
-	f.history_table = config_get(ctx->config, "history_table");
-	if ((rc = cmd_connect(ctx, err)) != 0)
-		goto done;
-	d = ctx->conn->dialect;
-	if (d->reflect == NULL || d->render == NULL) {
-		rc = err_set(err, MG_ERROR, "comparing with the model is not "
-		    "available on %s yet", d->name);
-		goto done;
-	}
-	/* the hints first: a typo in one is found before any work */
-	for (i = 0; renames != NULL && i < renames->n && rc == 0; i++)
-		rc = rename_hints_arg(&hints, renames->v[i], d->flavor, err);
-	if (rc != 0 ||
-	    (rc = model_hints(&hints, ctx->config, d->flavor, err)) != 0)
-		goto done;
-	if ((rc = d->reflect(&cmp->db, ctx->conn, &f, err)) != 0 ||
-	    (rc = model_load(&cmp->model, ctx->config, d, ctx->conn, &f,
-	    err)) != 0 ||
-	    (rc = rename_resolve(&ren, &hints, cmp->db, cmp->model, d->flavor,
+	if ((rc = rename_resolve(&ren, hints, cmp->db, cmp->model, d->flavor,
 	    err)) != 0)
 		goto done;
 	diff_renames_reverse(&back, &ren);
@@ -167,16 +187,122 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
 			fprintf(ctx->log, "WARNING: %s", line.buf);
 	}
 done:
-	if (rc != 0)
-		cmd_compare_release(cmp);
 	diff_release(&down);
 	diff_renames_release(&ren);
 	diff_renames_release(&back);
-	rename_hints_release(&hints);
 	strbuf_release(&line);
-	strv_release(&include);
-	strv_release(&exclude);
-	strv_release(&schemas);
+	return rc;
+}
+
+int
+cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
+    const struct strv *renames, struct err *err)
+{
+	struct cmd_compare_filter cf;
+	struct rename_hints	 hints = RENAME_HINTS_INIT;
+	const struct dialect	*d;
+	int			 rc;
+
+	memset(cmp, 0, sizeof *cmp);
+	strbuf_init(&cmp->upgrade, 0);
+	strbuf_init(&cmp->downgrade, 0);
+	cmd_compare_filter(&cf, ctx->config);
+	if ((rc = cmd_connect(ctx, err)) != 0)
+		goto done;
+	d = ctx->conn->dialect;
+	if (d->reflect == NULL || d->render == NULL) {
+		rc = err_set(err, MG_ERROR, "comparing with the model is not "
+		    "available on %s yet", d->name);
+		goto done;
+	}
+	if ((rc = cmd_compare_hints(&hints, renames, d->flavor, err)) != 0 ||
+	    (rc = model_hints(&hints, ctx->config, d->flavor, err)) != 0 ||
+	    (rc = d->reflect(&cmp->db, ctx->conn, &cf.f, err)) != 0 ||
+	    (rc = model_load(&cmp->model, ctx->config, d, ctx->conn, &cf.f,
+	    err)) != 0)
+		goto done;
+	rc = cmd_compare_ops(cmp, ctx, d, &hints, err);
+done:
+	if (rc != 0)
+		cmd_compare_release(cmp);
+	rename_hints_release(&hints);
+	cmd_compare_filter_release(&cf);
+	return rc;
+}
+
+/*
+ * The model at a git ref (or in the work tree: ref NULL) loaded through
+ * scratch, as model_load does; errors name the file as in the work tree.
+ */
+static int
+cmd_compare_model_at(struct schema **out, struct rename_hints *hints,
+    struct cmd_ctx *ctx, const struct dialect *d, const char *ref,
+    const struct schema_filter *f, struct err *err)
+{
+	struct gitref_model	 m;
+	int			 rc;
+
+	if (ref == NULL) {
+		if (hints != NULL && (rc = model_hints(hints, ctx->config,
+		    d->flavor, err)) != 0)
+			return rc;
+		return model_load(out, ctx->config, d, ctx->conn, f, err);
+	}
+	if ((rc = gitref_model(&m, ctx->config, d->flavor, ref, err)) == 0 &&
+	    (hints == NULL || (rc = model_hints_files(hints, &m.files,
+	    d->flavor, err)) == 0))
+		rc = model_load_files(out, ctx->config, &m.files, d, ctx->conn,
+		    f, err);
+	if (rc != 0)
+		gitref_model_error(&m, err);
+	gitref_model_release(&m);
+	return rc;
+}
+
+/*
+ * diff --from-ref: the model at from (the "database" side) to the model
+ * at to (NULL: the work tree), with no database read. SQLite loads both
+ * in memory; PostgreSQL in scratch on dev_url, else on the configured
+ * server, in transactions rolled back.
+ */
+static int
+cmd_compare_refs(struct cmd_compare *cmp, struct cmd_ctx *ctx,
+    const char *from, const char *to, const struct strv *renames,
+    struct err *err)
+{
+	struct cmd_compare_filter cf;
+	struct rename_hints	 hints = RENAME_HINTS_INIT;
+	const struct dialect	*d;
+	const char		*dev = config_get(ctx->config, "dev_url");
+	int			 rc;
+
+	memset(cmp, 0, sizeof *cmp);
+	strbuf_init(&cmp->upgrade, 0);
+	strbuf_init(&cmp->downgrade, 0);
+	cmd_compare_filter(&cf, ctx->config);
+	if ((rc = cmd_url(ctx, err)) != 0)
+		goto done;
+	d = dialect_for_url(ctx->url);
+	if (d == NULL || d->reflect == NULL || d->render == NULL) {
+		rc = err_set(err, MG_ERROR, "comparing models is not "
+		    "available on %s yet", d != NULL ? d->name : "this URL");
+		goto done;
+	}
+	if (d->flavor != SQL_SQLITE && (dev == NULL || *dev == '\0') &&
+	    (rc = cmd_connect(ctx, err)) != 0)
+		goto done;
+	if ((rc = cmd_compare_hints(&hints, renames, d->flavor, err)) != 0 ||
+	    (rc = cmd_compare_model_at(&cmp->db, NULL, ctx, d, from, &cf.f,
+	    err)) != 0 ||
+	    (rc = cmd_compare_model_at(&cmp->model, &hints, ctx, d, to,
+	    &cf.f, err)) != 0)
+		goto done;
+	rc = cmd_compare_ops(cmp, ctx, d, &hints, err);
+done:
+	if (rc != 0)
+		cmd_compare_release(cmp);
+	rename_hints_release(&hints);
+	cmd_compare_filter_release(&cf);
 	return rc;
 }
 
@@ -189,8 +315,15 @@ cmd_diff_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 
 	if ((rc = cmd_json(&json, args, err)) != 0)
 		return rc;
+	if (args_get(args, "to-ref") != NULL &&
+	    args_get(args, "from-ref") == NULL)
+		return err_set(err, MG_EUSAGE, "--to-ref goes with --from-ref");
 	args_values(args, "rename", &renames);
-	rc = cmd_compare(&cmp, ctx, &renames, err);
+	if (args_get(args, "from-ref") != NULL)
+		rc = cmd_compare_refs(&cmp, ctx, args_get(args, "from-ref"),
+		    args_get(args, "to-ref"), &renames, err);
+	else
+		rc = cmd_compare(&cmp, ctx, &renames, err);
 	strv_release(&renames);
 	if (rc != 0)
 		return rc;

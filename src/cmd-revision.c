@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "gitref.h"
 #include "lint.h"
 
 static int	cmd_revision_exec(struct cmd_ctx *, struct args *,
@@ -300,7 +301,8 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 	struct script	*check = NULL;
 	char		 id[SCRIPT_ID_MAX + 1], *slug = NULL, *dir = NULL;
 	char		*tname = NULL;
-	const char	*vars[19];	/* name, value pairs, NULL */
+	const char	*vars[21];	/* name, value pairs, NULL */
+	char		*author = NULL;
 	struct tm	 tm;
 	time_t		 when;
 	long		 trunc;
@@ -351,6 +353,7 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 	if ((rc = cmd_revision_template(&tmpl, &tname, ctx->config,
 	    err)) != 0)
 		goto done;
+	author = gitref_author(ctx->config);
 	vars[0] = "message";		vars[1] = msg.buf;
 	vars[2] = "rev";		vars[3] = id;
 	vars[4] = "down_revision";	vars[5] = down.buf;
@@ -363,7 +366,8 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 	vars[14] = "downgrades";	vars[15] = rn->downgrades ?
 	    rn->downgrades : "";
 	vars[16] = "up_revision";	vars[17] = id;	/* Alembic's name */
-	vars[18] = NULL;
+	vars[18] = "author";		vars[19] = author != NULL ? author : "";
+	vars[20] = NULL;
 	script_render(&text, tmpl.buf, tmpl.len, (const char *const *)vars);
 	/* a project's own template must still give a script we can read */
 	if ((rc = script_parse(&check, tname, xstrndup(text.buf, text.len),
@@ -390,6 +394,7 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 	if (rn->lint && !ctx->quiet && ctx->conn != NULL)
 		cmd_revision_lint(ctx, check, dir, fname.buf);
 done:
+	xfree(author);
 	script_free(check);
 	strbuf_release(&date);
 	strbuf_release(&fname);

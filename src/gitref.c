@@ -1,26 +1,35 @@
 /*
- * Revision scripts at a git ref, through libgit2. See gitref.h.
+ * The project at a git ref, through libgit2: the revision scripts of the
+ * version locations, and the model's files. See gitref.h.
  */
+#define _XOPEN_SOURCE 700	/* nftw */
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
 #include "gitref.h"
+#include "model.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
+/* What to do with one *.sql file at the ref: text is given over. */
+typedef int	gitref_fn(const char *path, const char *rel, char *text,
+		    size_t len, void *arg, struct err *);
+
 struct gitref_walk {
 	git_repository	*repo;
-	const char	*workdir;	/* the repository's, ends in '/' */
 	const char	*dir;		/* the location, as in the work tree */
-	int		 recursive;
-	struct script	**v;
-	size_t		 n;
-	size_t		 alloc;
 	const char	*ref;
+	int		 recursive;
+	gitref_fn	*fn;
+	void		*arg;
 	struct err	*err;
 	int		 rc;
 };
@@ -41,7 +50,7 @@ gitref_visit(const char *root, const git_tree_entry *e, void *arg)
 {
 	struct gitref_walk	*w = arg;
 	const char		*name = git_tree_entry_name(e);
-	struct strbuf		 path = STRBUF_INIT;
+	struct strbuf		 path = STRBUF_INIT, rel = STRBUF_INIT;
 	git_blob		*blob = NULL;
 	char			*text;
 	size_t			 len = strlen(name);
@@ -52,8 +61,7 @@ gitref_visit(const char *root, const git_tree_entry *e, void *arg)
 	    strcmp(name + len - 4, ".sql") != 0)
 		return 0;
 	if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(e)) != 0) {
-		w->rc = gitref_error(w->err, "cannot read a script at",
-		    w->ref);
+		w->rc = gitref_error(w->err, "cannot read a file at", w->ref);
 		return -1;
 	}
 	len = (size_t)git_blob_rawsize(blob);
@@ -61,48 +69,60 @@ gitref_visit(const char *root, const git_tree_entry *e, void *arg)
 	memcpy(text, git_blob_rawcontent(blob), len);
 	text[len] = '\0';
 	git_blob_free(blob);
-	strbuf_addf(&path, "%s/%s%s", w->dir, root, name);
-	if (w->n == w->alloc) {
-		w->alloc = w->alloc ? w->alloc * 2 : 32;
-		w->v = xrealloc(w->v, w->alloc * sizeof *w->v);
-	}
-	if ((w->rc = script_parse(&w->v[w->n], path.buf, text, len,
-	    w->err)) != 0) {
-		err_wrap(w->err, w->rc, "at %s", w->ref);
-		strbuf_release(&path);
-		return -1;
-	}
-	w->n++;
+	strbuf_addf(&rel, "%s%s", root, name);
+	strbuf_addf(&path, "%s/%s", w->dir, rel.buf);
+	w->rc = w->fn(path.buf, rel.buf, text, len, w->arg, w->err);
 	strbuf_release(&path);
+	strbuf_release(&rel);
+	return w->rc != 0 ? -1 : 0;
+}
+
+/*
+ * dir's real path into real, also when dir itself is not in the work
+ * tree (deleted since the ref) but its folder is.
+ */
+static int
+gitref_realpath(char real[PATH_MAX], const char *dir)
+{
+	char		 parent[PATH_MAX];
+	const char	*slash;
+
+	if (realpath(dir, real) != NULL)
+		return 0;
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir ||
+	    (size_t)(slash - dir) >= sizeof parent)
+		return -1;
+	memcpy(parent, dir, (size_t)(slash - dir));
+	parent[slash - dir] = '\0';
+	if (realpath(parent, real) == NULL ||
+	    strlen(real) + strlen(slash) >= PATH_MAX)
+		return -1;
+	strcat(real, slash);
 	return 0;
 }
 
-int
-gitref_scripts(struct script ***out, size_t *n, const struct config *cfg,
-    const char *ref, struct err *err)
+/* fn on every *.sql file under each of dirs at ref. */
+static int
+gitref_each(const struct config *cfg, const char *ref, char *const *dirs,
+    size_t ndirs, int recursive, gitref_fn *fn, void *arg, struct err *err)
 {
 	struct gitref_walk	 w;
 	git_repository		*repo = NULL;
 	git_object		*obj = NULL, *tree = NULL;
 	git_tree_entry		*entry = NULL;
-	git_tree		*sub = NULL;
-	char			**dirs = NULL, real[PATH_MAX];
-	size_t			 ndirs = 0, i, wl;
-	int			 rc, recursive = 0;
+	git_tree		*sub;
+	const char		*workdir;
+	char			 real[PATH_MAX];
+	size_t			 i, wl;
+	int			 rc = 0;
 
-	*out = NULL;
-	*n = 0;
 	memset(&w, 0, sizeof w);
 	git_libgit2_init();
-	if ((rc = config_get_bool(&recursive, cfg,
-	    "recursive_version_locations", err)) != 0 ||
-	    (rc = graph_locations(&dirs, &ndirs, cfg, err)) != 0)
-		goto done;
 	if (git_repository_open_ext(&repo, cfg->here, 0, NULL) != 0) {
 		rc = gitref_error(err, "no git repository holds", cfg->here);
 		goto done;
 	}
-	if (git_repository_workdir(repo) == NULL) {
+	if ((workdir = git_repository_workdir(repo)) == NULL) {
 		rc = err_set(err, MG_ECONFIG, "the git repository of '%s' is "
 		    "bare", cfg->here);
 		goto done;
@@ -113,58 +133,99 @@ gitref_scripts(struct script ***out, size_t *n, const struct config *cfg,
 		goto done;
 	}
 	w.repo = repo;
-	w.workdir = git_repository_workdir(repo);
 	w.recursive = recursive;
 	w.ref = ref;
+	w.fn = fn;
+	w.arg = arg;
 	w.err = err;
-	wl = strlen(w.workdir);
+	wl = strlen(workdir);
 	for (i = 0; i < ndirs && rc == 0; i++) {
 		/* the location inside the repository */
-		if (realpath(dirs[i], real) == NULL || strncmp(real, w.workdir,
-		    wl - 1) != 0 || (real[wl - 1] != '/' &&
+		if (gitref_realpath(real, dirs[i]) != 0 || strncmp(real,
+		    workdir, wl - 1) != 0 || (real[wl - 1] != '/' &&
 		    real[wl - 1] != '\0')) {
-			rc = err_set(err, MG_ECONFIG, "the version folder '%s' "
-			    "is not in the git repository at '%s'", dirs[i],
-			    w.workdir);
+			rc = err_set(err, MG_ECONFIG, "the folder '%s' is not "
+			    "in the git repository at '%s'", dirs[i], workdir);
 			break;
 		}
 		w.dir = dirs[i];
-		if (real[wl - 1] == '\0') {
-			sub = NULL;
-			if (git_tree_walk((git_tree *)tree, GIT_TREEWALK_PRE,
-			    gitref_visit, &w) != 0)
-				rc = w.rc != 0 ? w.rc :
-				    gitref_error(err, "cannot read", ref);
-			continue;
-		}
-		if (git_tree_entry_bypath(&entry, (git_tree *)tree,
+		sub = NULL;
+		if (real[wl - 1] == '\0')
+			sub = (git_tree *)tree;
+		else if (git_tree_entry_bypath(&entry, (git_tree *)tree,
 		    real + wl) != 0)
-			continue;	/* not at ref: no scripts there */
-		if (git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
-		    git_tree_lookup(&sub, repo, git_tree_entry_id(entry)) == 0) {
-			if (git_tree_walk(sub, GIT_TREEWALK_PRE, gitref_visit,
-			    &w) != 0)
-				rc = w.rc != 0 ? w.rc :
-				    gitref_error(err, "cannot read", ref);
+			continue;	/* not at ref: no files there */
+		else if (git_tree_entry_type(entry) != GIT_OBJECT_TREE ||
+		    git_tree_lookup(&sub, repo, git_tree_entry_id(entry)) != 0)
+			sub = NULL;
+		if (sub != NULL && git_tree_walk(sub, GIT_TREEWALK_PRE,
+		    gitref_visit, &w) != 0)
+			rc = w.rc != 0 ? w.rc : gitref_error(err,
+			    "cannot read", ref);
+		if (sub != (git_tree *)tree)
 			git_tree_free(sub);
-		}
 		git_tree_entry_free(entry);
 		entry = NULL;
 	}
-	if (rc == 0) {
-		*out = w.v;
-		*n = w.n;
-		w.v = NULL;
-		w.n = 0;
-	}
 done:
-	gitref_scripts_free(w.v, w.n);
 	git_object_free(tree);
 	git_object_free(obj);
 	git_repository_free(repo);
-	graph_locations_free(dirs, ndirs);
 	git_libgit2_shutdown();
 	return rc;
+}
+
+struct gitref_scripts {
+	struct script	**v;
+	size_t		  n;
+	size_t		  alloc;
+	const char	 *ref;
+};
+
+static int
+gitref_script(const char *path, const char *rel, char *text, size_t len,
+    void *arg, struct err *err)
+{
+	struct gitref_scripts	*s = arg;
+	int			 rc;
+
+	(void)rel;
+	if (s->n == s->alloc) {
+		s->alloc = s->alloc ? s->alloc * 2 : 32;
+		s->v = xrealloc(s->v, s->alloc * sizeof *s->v);
+	}
+	if ((rc = script_parse(&s->v[s->n], path, text, len, err)) != 0) {
+		err_wrap(err, rc, "at %s", s->ref);
+		return rc;
+	}
+	s->n++;
+	return 0;
+}
+
+int
+gitref_scripts(struct script ***out, size_t *n, const struct config *cfg,
+    const char *ref, struct err *err)
+{
+	struct gitref_scripts	 s = { NULL, 0, 0, ref };
+	char			**dirs = NULL;
+	size_t			 ndirs = 0;
+	int			 rc, recursive = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = config_get_bool(&recursive, cfg,
+	    "recursive_version_locations", err)) == 0 &&
+	    (rc = graph_locations(&dirs, &ndirs, cfg, err)) == 0)
+		rc = gitref_each(cfg, ref, dirs, ndirs, recursive,
+		    gitref_script, &s, err);
+	graph_locations_free(dirs, ndirs);
+	if (rc != 0) {
+		gitref_scripts_free(s.v, s.n);
+		return rc;
+	}
+	*out = s.v;
+	*n = s.n;
+	return 0;
 }
 
 void
@@ -175,4 +236,179 @@ gitref_scripts_free(struct script **v, size_t n)
 	for (i = 0; i < n; i++)
 		script_free(v[i]);
 	xfree(v);
+}
+
+/* A model file at the ref, written under the temporary folder. */
+static int
+gitref_write(const char *path, const char *rel, char *text, size_t len,
+    void *arg, struct err *err)
+{
+	const struct gitref_model	*m = arg;
+	struct strbuf			 dst = STRBUF_INIT;
+	char				*p;
+	int				 fd, rc = 0;
+
+	(void)path;
+	strbuf_addf(&dst, "%s/%s", m->tmp, rel);
+	for (p = dst.buf + strlen(m->tmp) + 1; (p = strchr(p, '/')) != NULL;
+	    p++) {
+		*p = '\0';
+		(void)mkdir(dst.buf, 0700);
+		*p = '/';
+	}
+	if ((fd = open(dst.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) < 0 || write(fd, text, len) != (ssize_t)len)
+		rc = err_set(err, MG_EIO, "cannot write '%s': %s", dst.buf,
+		    strerror(errno));
+	if (fd >= 0 && close(fd) != 0 && rc == 0)
+		rc = err_set(err, MG_EIO, "cannot write '%s': %s", dst.buf,
+		    strerror(errno));
+	strbuf_release(&dst);
+	xfree(text);
+	return rc;
+}
+
+int
+gitref_model(struct gitref_model *out, const struct config *cfg,
+    enum sql_flavor flavor, const char *ref, struct err *err)
+{
+	struct strbuf	 where = STRBUF_INIT;
+	const char	*tmpdir = getenv("TMPDIR"), *rest = "";
+	char		*models, *glob, *slash;
+	int		 rc;
+
+	memset(out, 0, sizeof *out);
+	out->ref = ref;
+	if ((models = config_get_path(cfg, "models")) == NULL)
+		return 0;	/* no model, there as here */
+	/* a glob: the folder before its first pattern, then the rest */
+	if ((glob = strpbrk(models, "*?[")) != NULL) {
+		char	 c = *glob;
+
+		*glob = '\0';
+		slash = strrchr(models, '/');
+		*glob = c;
+		if (slash == NULL) {
+			xfree(models);
+			return err_set(err, MG_ECONFIG, "models must be a path "
+			    "for --from-ref");
+		}
+		*slash = '\0';
+		rest = slash + 1;
+	}
+	out->dir = xstrdup(models);
+	strbuf_addf(&where, "%s/migrate-ref-XXXXXX", tmpdir != NULL &&
+	    *tmpdir == '/' ? tmpdir : "/tmp");
+	if (mkdtemp(where.buf) == NULL) {
+		rc = err_set(err, MG_EIO, "cannot create a folder in '%s': %s",
+		    tmpdir != NULL ? tmpdir : "/tmp", strerror(errno));
+		goto done;
+	}
+	out->tmp = xstrdup(where.buf);
+	if ((rc = gitref_each(cfg, ref, &out->dir, 1, strchr(rest, '/') !=
+	    NULL || glob != NULL, gitref_write, out, err)) != 0)
+		goto done;
+	if (*rest != '\0')
+		strbuf_addf(&where, "/%s", rest);
+	rc = model_files_at(&out->files, where.buf, flavor, err);
+done:
+	strbuf_release(&where);
+	xfree(models);
+	return rc;
+}
+
+void
+gitref_model_error(const struct gitref_model *m, struct err *err)
+{
+	size_t	 n = m->tmp != NULL ? strlen(m->tmp) : 0;
+	char	*path;
+
+	if (err->code == 0 || err->path == NULL || n == 0 ||
+	    strncmp(err->path, m->tmp, n) != 0 || err->path[n] != '/')
+		return;
+	path = xmalloc(strlen(m->dir) + strlen(err->path + n) + 1);
+	strcpy(path, m->dir);
+	strcat(path, err->path + n);
+	xfree(err->path);
+	err->path = path;
+	err_wrap(err, err->code, "at %s", m->ref);
+}
+
+static int
+gitref_rm(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	if (flag == FTW_DP)
+		(void)rmdir(path);
+	else
+		(void)unlink(path);
+	return 0;
+}
+
+void
+gitref_model_release(struct gitref_model *m)
+{
+	if (m->tmp != NULL)
+		(void)nftw(m->tmp, gitref_rm, 16, FTW_DEPTH | FTW_PHYS);
+	xfree(m->tmp);
+	xfree(m->dir);
+	strv_release(&m->files);
+	memset(m, 0, sizeof *m);
+}
+
+/* One value of the git configuration, or NULL. */
+static char *
+gitref_config_get(git_config *cfg, const char *key)
+{
+	git_buf	 buf = { NULL, 0, 0 };
+	char	*v = NULL;
+
+	if (cfg != NULL && git_config_get_string_buf(&buf, cfg, key) == 0 &&
+	    buf.ptr != NULL && *buf.ptr != '\0')
+		v = xstrdup(buf.ptr);
+	git_buf_dispose(&buf);
+	return v;
+}
+
+char *
+gitref_author(const struct config *cfg)
+{
+	git_repository	*repo = NULL;
+	git_config	*gc = NULL;
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*env;
+	char		*name = NULL, *email = NULL;
+
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, cfg->here, 0, NULL) == 0)
+		(void)git_repository_config(&gc, repo);
+	else
+		(void)git_config_open_default(&gc);
+	/* as git: the environment first, then user.name and user.email */
+	if ((env = getenv("GIT_AUTHOR_NAME")) != NULL && *env != '\0')
+		name = xstrdup(env);
+	else
+		name = gitref_config_get(gc, "user.name");
+	if ((env = getenv("GIT_AUTHOR_EMAIL")) != NULL && *env != '\0')
+		email = xstrdup(env);
+	else
+		email = gitref_config_get(gc, "user.email");
+	if (name != NULL)
+		strbuf_addstr(&sb, name);
+	if (email != NULL)
+		strbuf_addf(&sb, "%s<%s>", name != NULL ? " " : "", email);
+	/* one line of the header, whatever the configuration holds */
+	strbuf_replace(&sb, "\r", " ");
+	strbuf_replace(&sb, "\n", " ");
+	xfree(name);
+	xfree(email);
+	git_config_free(gc);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	if (sb.len == 0) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb, NULL);
 }

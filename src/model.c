@@ -50,42 +50,26 @@ model_file_for(const char *path, enum sql_flavor flavor)
 	return 1;
 }
 
-/* MG_ECONFIG about `models`, naming migrate.ini and its line. */
-static int
-model_error(struct err *err, const struct config *cfg, const char *where,
-    const char *why)
-{
-	const struct config_entry	*e = config_find(cfg, "models");
-
-	err_set(err, MG_ECONFIG, "models '%s': %s", where, why);
-	if (e != NULL && e->line > 0)
-		err_set_path(err, cfg->path, e->line);
-	return MG_ECONFIG;
-}
-
 int
-model_files(struct strv *out, const struct config *cfg,
-    enum sql_flavor flavor, struct err *err)
+model_files_at(struct strv *out, const char *where, enum sql_flavor flavor,
+    struct err *err)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	struct stat	 st;
 	struct dirent	*e;
 	DIR		*dir = NULL;
 	glob_t		 g;
-	char		*where;
 	size_t		 i;
 	int		 rc = 0, globbed = 0;
 
 	memset(out, 0, sizeof *out);
 	memset(&g, 0, sizeof g);
-	if ((where = config_get_path(cfg, "models")) == NULL)
-		return 0;	/* no model */
 	if (strpbrk(where, "*?[") != NULL) {
 		/* a glob: its matches, in glob's (name) order */
 		globbed = 1;
 		if ((rc = glob(where, 0, NULL, &g)) != 0 && rc != GLOB_NOMATCH) {
-			rc = model_error(err, cfg, where,
-			    "cannot read the folder");
+			rc = err_set(err, MG_ECONFIG, "models '%s': cannot "
+			    "read the folder", where);
 			goto done;
 		}
 		rc = 0;
@@ -97,7 +81,8 @@ model_files(struct strv *out, const struct config *cfg,
 		}
 	} else {
 		if ((dir = opendir(where)) == NULL) {
-			rc = model_error(err, cfg, where, strerror(errno));
+			rc = err_set(err, MG_ECONFIG, "models '%s': %s", where,
+			    strerror(errno));
 			goto done;
 		}
 		while ((e = readdir(dir)) != NULL) {
@@ -120,6 +105,23 @@ done:
 	if (rc != 0)
 		strv_release(out);
 	strbuf_release(&sb);
+	return rc;
+}
+
+int
+model_files(struct strv *out, const struct config *cfg,
+    enum sql_flavor flavor, struct err *err)
+{
+	const struct config_entry	*e = config_find(cfg, "models");
+	char				*where;
+	int				 rc;
+
+	memset(out, 0, sizeof *out);
+	if ((where = config_get_path(cfg, "models")) == NULL)
+		return 0;	/* no model */
+	if ((rc = model_files_at(out, where, flavor, err)) != 0 &&
+	    e != NULL && e->line > 0)
+		err_set_path(err, cfg->path, e->line);
 	xfree(where);
 	return rc;
 }
@@ -671,36 +673,44 @@ done:
 }
 
 int
+model_hints_files(struct rename_hints *out, const struct strv *files,
+    enum sql_flavor flavor, struct err *err)
+{
+	struct strbuf	 text = STRBUF_INIT;
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; i < files->n && rc == 0; i++) {
+		strbuf_reset(&text);
+		if (strbuf_read_file(&text, files->v[i]) != 0)
+			rc = err_set(err, MG_EIO, "cannot read '%s': %s",
+			    files->v[i], strerror(errno));
+		else
+			rc = rename_hints_scan(out, files->v[i], text.buf,
+			    flavor, err);
+	}
+	strbuf_release(&text);
+	return rc;
+}
+
+int
 model_hints(struct rename_hints *out, const struct config *cfg,
     enum sql_flavor flavor, struct err *err)
 {
 	struct strv	 files = { NULL, 0 };
-	struct strbuf	 text = STRBUF_INIT;
-	size_t		 i;
 	int		 rc;
 
-	if ((rc = model_files(&files, cfg, flavor, err)) != 0)
-		return rc;
-	for (i = 0; i < files.n && rc == 0; i++) {
-		strbuf_reset(&text);
-		if (strbuf_read_file(&text, files.v[i]) != 0)
-			rc = err_set(err, MG_EIO, "cannot read '%s': %s",
-			    files.v[i], strerror(errno));
-		else
-			rc = rename_hints_scan(out, files.v[i], text.buf,
-			    flavor, err);
-	}
-	strbuf_release(&text);
+	if ((rc = model_files(&files, cfg, flavor, err)) == 0)
+		rc = model_hints_files(out, &files, flavor, err);
 	strv_release(&files);
 	return rc;
 }
 
 int
-model_load(struct schema **out, const struct config *cfg,
-    const struct dialect *d, struct conn *live, const struct schema_filter *f,
-    struct err *err)
+model_load_files(struct schema **out, const struct config *cfg,
+    const struct strv *files, const struct dialect *d, struct conn *live,
+    const struct schema_filter *f, struct err *err)
 {
-	struct strv	 files = { NULL, 0 };
 	struct url	*dev = NULL;
 	struct conn	*devconn = NULL;
 	const char	*dev_url = config_get(cfg, "dev_url");
@@ -710,10 +720,8 @@ model_load(struct schema **out, const struct config *cfg,
 	if (d->reflect == NULL)
 		return err_set(err, MG_ERROR, "reflection is not available "
 		    "for %s yet", d->name);
-	if ((rc = model_files(&files, cfg, d->flavor, err)) != 0)
-		return rc;
 	if (d->flavor == SQL_SQLITE) {
-		rc = model_load_sqlite(out, cfg, &files, d, f, err);
+		rc = model_load_sqlite(out, cfg, files, d, f, err);
 		goto done;
 	}
 	if (dev_url != NULL && *dev_url != '\0') {
@@ -728,12 +736,12 @@ model_load(struct schema **out, const struct config *cfg,
 		struct schema_filter	 sf = f != NULL ? *f :
 					    (struct schema_filter){ 0 };
 
-		if ((rc = model_load_dev(out, &files, devconn, &sf,
+		if ((rc = model_load_dev(out, files, devconn, &sf,
 		    err)) != MG_ENOTFOUND)
 			goto done;
 		err_release(err);
 	}
-	rc = model_load_pg(out, &files, live, devconn != NULL, f, err);
+	rc = model_load_pg(out, files, live, devconn != NULL, f, err);
 done:
 	if (rc != 0) {
 		schema_free(*out);
@@ -741,6 +749,20 @@ done:
 	}
 	dialect_disconnect(devconn);
 	url_free(dev);
+	return rc;
+}
+
+int
+model_load(struct schema **out, const struct config *cfg,
+    const struct dialect *d, struct conn *live, const struct schema_filter *f,
+    struct err *err)
+{
+	struct strv	 files = { NULL, 0 };
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = model_files(&files, cfg, d->flavor, err)) == 0)
+		rc = model_load_files(out, cfg, &files, d, live, f, err);
 	strv_release(&files);
 	return rc;
 }

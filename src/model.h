@@ -20,6 +20,9 @@ struct dialect;
  */
 int	model_files(struct strv *out, const struct config *,
 	    enum sql_flavor, struct err *);
+/* The same for a `models` value where (absolute), MG_ECONFIG naming it. */
+int	model_files_at(struct strv *out, const char *where, enum sql_flavor,
+	    struct err *);
 int	model_file_for(const char *path, enum sql_flavor);
 /*
  * Load the model into scratch and reflect it: SQLite in memory;
@@ -31,12 +34,18 @@ int	model_file_for(const char *path, enum sql_flavor);
 int	model_load(struct schema **out, const struct config *,
 	    const struct dialect *, struct conn *live,
 	    const struct schema_filter *, struct err *);
+/* model_load of these files (cfg gives dev_url and model_cache). */
+int	model_load_files(struct schema **out, const struct config *,
+	    const struct strv *files, const struct dialect *,
+	    struct conn *live, const struct schema_filter *, struct err *);
 /*
  * The rename hints of the model's files for a dialect (see rename.h),
  * added to out.
  */
 struct rename_hints;
 int	model_hints(struct rename_hints *out, const struct config *,
+	    enum sql_flavor, struct err *);
+int	model_hints_files(struct rename_hints *out, const struct strv *files,
 	    enum sql_flavor, struct err *);
 /*
  * Run every model file on conn, in order; an error names file and line.
