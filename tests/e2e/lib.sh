@@ -21,6 +21,13 @@ test_name=$(basename "$0" .sh)
 TRASH=$(mktemp -d "/tmp/migrate-$test_name.XXXXXX")
 trap 'rm -rf "$TRASH"' EXIT
 unset MIGRATE_URL MIGRATE_CONFIG
+# the user's own git identity and configuration stay out of the tests
+HOME=$TRASH/home
+mkdir -p "$HOME"
+GIT_CONFIG_NOSYSTEM=1
+export HOME GIT_CONFIG_NOSYSTEM
+unset XDG_CONFIG_HOME GIT_CONFIG_GLOBAL GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL \
+    GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
 
 test_expect_success() {
 	test_count=$((test_count + 1))

@@ -402,6 +402,26 @@ SELECT 2;" $f
 	expect_text "u1 (lbl) (head)" out
 '
 
+test_expect_success 'Author: from git as git would record it, or empty' '
+	proj
+	rev a1
+	is "$(hdr $V/a1_step_a1.sql Author)" ""
+	# the global configuration, then the one of the repository
+	printf "[user]\n\tname = Global Person\n\temail = g@example.com\n" >"$HOME/.gitconfig"
+	rev a2
+	is "$(hdr $V/a2_step_a2.sql Author)" "Global Person <g@example.com>"
+	git init -q .
+	git config user.name "Repo Person"
+	git config user.email r@example.com
+	rev a3
+	is "$(hdr $V/a3_step_a3.sql Author)" "Repo Person <r@example.com>"
+	GIT_AUTHOR_NAME="Env Person" GIT_AUTHOR_EMAIL=e@example.com rev a4
+	is "$(hdr $V/a4_step_a4.sql Author)" "Env Person <e@example.com>"
+	run_migrate 0 show a4
+	expect_grep "Author: Env Person <e@example.com>" out
+	rm "$HOME/.gitconfig"
+'
+
 test_expect_success 'without a project template the built-in one is used' '
 	proj
 	rm migrations/revision.sql.tmpl
@@ -411,7 +431,7 @@ test_expect_success 'without a project template the built-in one is used' '
 	d=$(hdr $f "Create Date")
 	sed -e "s/\${message}/add users/; s/\${up_revision}/u1/" \
 	    -e "s/\${down_revision}/a1/; s/\${create_date}/$d/" \
-	    -e "s/\${branch_labels}//; s/\${depends_on}//" \
+	    -e "s/\${branch_labels}//; s/\${depends_on}//; s/\${author}//" \
 	    -e "s/\${upgrades}//; s/\${downgrades}//" \
 	    "$top/templates/revision.sql.tmpl" >expect.sql
 	cmp expect.sql $f
