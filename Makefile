@@ -60,6 +60,7 @@ LIB_OBJS += src/dialect-postgres.o
 LIB_OBJS += src/dialect-postgres-reflect.o
 LIB_OBJS += src/dialect-postgres-render.o
 LIB_OBJS += src/dialect-postgres-objects.o
+LIB_OBJS += src/tape.o
 LIB_OBJS += src/cmd.o
 LIB_OBJS += src/cmd-config.o
 LIB_OBJS += src/cmd-exec.o
@@ -96,6 +97,7 @@ UNIT_TESTS += test-script
 UNIT_TESTS += test-sha256
 UNIT_TESTS += test-sqlsplit
 UNIT_TESTS += test-strbuf
+UNIT_TESTS += test-tape
 UNIT_TESTS += test-url
 
 

@@ -20,8 +20,9 @@
 
 #include "dialect.h"
 #include "model.h"
-#include "util/sha256.h"
 #include "rename.h"
+#include "tape.h"
+#include "util/sha256.h"
 
 static int
 model_cmp(const void *a, const void *b)
@@ -345,9 +346,10 @@ model_hash(const char *prefix, const struct strv *files)
  * that cannot be read or written is passed by.
  */
 static char *
-model_cache_path(const struct config *cfg, const struct strv *files)
+model_cache_path(const struct config *cfg, const struct strv *files,
+    const char *kind, const char *salt, const char *ext)
 {
-	struct strbuf	 sb = STRBUF_INIT;
+	struct strbuf	 sb = STRBUF_INIT, prefix = STRBUF_INIT;
 	const char	*dir = config_get(cfg, "model_cache"), *env;
 	char		*hash;
 
@@ -361,13 +363,15 @@ model_cache_path(const struct config *cfg, const struct strv *files)
 		strbuf_addf(&sb, "%s/.cache/migrate", env);
 	else
 		return NULL;
-	if ((hash = model_hash(sqlite3_libversion(), files)) == NULL) {
+	strbuf_addf(&prefix, "%s %s", kind, salt != NULL ? salt : "");
+	hash = model_hash(prefix.buf, files);
+	strbuf_release(&prefix);
+	if (hash == NULL) {
 		strbuf_release(&sb);
 		return NULL;
 	}
-	strbuf_addf(&sb, "/sqlite-%s", hash);
+	strbuf_addf(&sb, "/%s-%s%s", kind, hash, ext);
 	xfree(hash);
-	strbuf_addstr(&sb, ".db");
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -441,9 +445,13 @@ model_load_sqlite(struct schema **out, const struct config *cfg,
 {
 	struct url	*url = NULL;
 	struct conn	*scratch = NULL;
-	char		*cache = model_cache_path(cfg, files);
+	struct strbuf	 kind = STRBUF_INIT;
+	char		*cache;
 	int		 rc;
 
+	strbuf_addf(&kind, "sqlite-%s", sqlite3_libversion());
+	cache = model_cache_path(cfg, files, kind.buf, NULL, ".db");
+	strbuf_release(&kind);
 	if (cache != NULL && model_cache_load(out, cache, d, f) == 0) {
 		xfree(cache);
 		return 0;
@@ -625,22 +633,100 @@ model_outside(struct conn *conn, const char *scratch, struct err *err)
 	return rc;
 }
 
+#define MODEL_TAPE_MAGIC	"migrate reflection tape 1\n"
+
+/*
+ * PostgreSQL without dev_url: the reflection of the model in scratch, on
+ * a tape (see tape.h) in the model cache, under the hash of the server's
+ * version and the model files, with the scratch schema's name it was
+ * made in; replayed, the model is neither loaded nor reflected again.
+ * Best effort, as the SQLite cache: a tape that does not fit is removed.
+ */
 static int
-model_load_pg(struct schema **out, const struct strv *files,
-    struct conn *conn, int own, const struct schema_filter *f,
-    struct err *err)
+model_tape_load(struct schema **out, const char *path, struct conn *conn,
+    const struct schema_filter *f, const char *target)
+{
+	struct strbuf		 text = STRBUF_INIT;
+	struct strv		 only = { NULL, 0 };
+	struct schema_filter	 sf = *f;
+	struct err		 err = ERR_INIT;
+	const char		*name, *nl;
+	size_t			 m = strlen(MODEL_TAPE_MAGIC);
+	int			 rc = MG_ENOTFOUND;
+
+	*out = NULL;
+	if (strbuf_read_file(&text, path) != 0)
+		goto done;
+	name = text.buf + m;
+	if (text.len < m || memcmp(text.buf, MODEL_TAPE_MAGIC, m) != 0 ||
+	    (nl = memchr(name, '\n', text.len - m)) == NULL) {
+		(void)unlink(path);
+		goto done;
+	}
+	strv_pushn(&only, name, (size_t)(nl - name));
+	sf.schemas = &only;
+	nl++;
+	if ((rc = tape_replay(out, nl, text.len - (size_t)(nl - text.buf),
+	    conn, &sf, &err)) != 0) {
+		(void)unlink(path);
+		rc = MG_ENOTFOUND;
+		goto done;
+	}
+	model_unscratch(*out, only.v[0], target);
+done:
+	err_release(&err);
+	strv_release(&only);
+	strbuf_release(&text);
+	return rc;
+}
+
+static void
+model_tape_store(const char *path, const char *scratch,
+    const struct strbuf *tape)
+{
+	struct strbuf	 tmp = STRBUF_INIT;
+	FILE		*fp;
+	int		 ok;
+
+	model_cache_mkdir(path);
+	strbuf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	if ((fp = fopen(tmp.buf, "wx")) != NULL) {
+		ok = fprintf(fp, MODEL_TAPE_MAGIC "%s\n", scratch) > 0 &&
+		    fwrite(tape->buf, 1, tape->len, fp) == tape->len;
+		if (fclose(fp) != 0 || !ok || rename(tmp.buf, path) != 0)
+			(void)unlink(tmp.buf);
+	}
+	strbuf_release(&tmp);
+}
+
+static int
+model_load_pg(struct schema **out, const struct config *cfg,
+    const struct strv *files, struct conn *conn, int own,
+    const struct schema_filter *f, struct err *err)
 {
 	struct schema_filter	 sf;
 	struct strv		 only = { NULL, 0 };
 	struct strbuf		 sql = STRBUF_INIT, name = STRBUF_INIT;
+	struct strbuf		 tape = STRBUF_INIT;
 	struct err		 rerr = ERR_INIT;
 	const char		*target;
-	int			 rc, depth = conn->txn_depth;
+	char			*cache = NULL;
+	int			 rc = 0, depth = conn->txn_depth;
 
 	*out = NULL;
 	target = f != NULL && f->schemas != NULL && f->schemas->n > 0 ?
 	    f->schemas->v[0] : "public";
 	sf = f != NULL ? *f : (struct schema_filter){ 0 };
+	if (!own) {
+		strbuf_addf(&sql, "postgres-%d", conn->server_version_num);
+		/* the database too: its extensions, collations ... */
+		cache = model_cache_path(cfg, files, sql.buf,
+		    conn->display_url, ".tape");
+		strbuf_reset(&sql);
+		if (cache != NULL && model_tape_load(out, cache, conn, &sf,
+		    target) == 0)
+			goto done;
+	}
 	if ((rc = dialect_begin(conn, err)) != 0)
 		goto done;
 	if (own) {
@@ -658,8 +744,13 @@ model_load_pg(struct schema **out, const struct strv *files,
 	conn->dialect->quote_ident(&sql, name.buf);
 	if ((rc = conn->dialect->exec(conn, sql.buf, err)) != 0 ||
 	    (rc = model_run(conn, files, err)) != 0 ||
-	    (rc = model_outside(conn, name.buf, err)) != 0 ||
-	    (rc = conn->dialect->reflect(out, conn, &sf, err)) != 0)
+	    (rc = model_outside(conn, name.buf, err)) != 0)
+		goto done;
+	if (cache == NULL)
+		rc = conn->dialect->reflect(out, conn, &sf, err);
+	else if ((rc = tape_record(out, &tape, conn, &sf, err)) == 0)
+		model_tape_store(cache, name.buf, &tape);
+	if (rc != 0)
 		goto done;
 	model_unscratch(*out, name.buf, target);
 done:
@@ -669,6 +760,8 @@ done:
 	strv_release(&only);
 	strbuf_release(&sql);
 	strbuf_release(&name);
+	strbuf_release(&tape);
+	xfree(cache);
 	return rc;
 }
 
@@ -741,7 +834,7 @@ model_load_files(struct schema **out, const struct config *cfg,
 			goto done;
 		err_release(err);
 	}
-	rc = model_load_pg(out, files, live, devconn != NULL, f, err);
+	rc = model_load_pg(out, cfg, files, live, devconn != NULL, f, err);
 done:
 	if (rc != 0) {
 		schema_free(*out);

@@ -2,7 +2,9 @@
 # The model cache: SQLite's scratch database a model makes is kept under
 # the hash of the model's files and SQLite's version, and opened instead
 # of running the model again while they do not change; on PostgreSQL the
-# model stays loaded in the dev_url database, marked by its hash.
+# model stays loaded in the dev_url database, marked by its hash, and
+# without dev_url the reflection of the model is kept on a tape that is
+# replayed.
 . "$(dirname "$0")/lib.sh"
 
 d=sqlite
@@ -60,6 +62,48 @@ test_expect_success "model_cache = off writes none; model_cache = DIR writes the
 	run_migrate 0 diff
 	test -f .cache-here/sqlite-*.db
 	test ! -e xdg/migrate
+'
+
+test_expect_success "pg: the reflection of the model on tape, replayed while the model stays" '
+	d=pg
+	new_db mc_tape
+	export XDG_CACHE_HOME=$PWD/xdg
+	project
+	set -- xdg/migrate/postgres-*.tape
+	test $# = 1 && test -f "$1"
+	tape=$1
+	run_migrate 0 diff
+	expect_text "No changes detected" err
+	# what is replayed is the tape: a type changed on it (same length)
+	# is a difference, with no model loaded
+	sed -i "s/^integer\$/numeric/" "$tape"
+	run_migrate 0 diff
+	expect_grep "ALTER TABLE \"public\".\"t\" ALTER COLUMN \"id\" TYPE numeric" out
+	# a tape that does not fit (cut short, or garbage) is removed and
+	# the model loaded again
+	head -c 300 "$tape" >cut && mv cut "$tape"
+	run_migrate 0 diff
+	expect_text "No changes detected" err
+	echo garbage >"$tape"
+	run_migrate 0 diff
+	expect_text "No changes detected" err
+	test "$(head -c 25 "$tape")" = "migrate reflection tape 1"
+	# a model change is another key; a model error is never kept
+	printf "CREATE TABLE t (id integer PRIMARY KEY, a text);\nCREATE TABLE x (y nosuchtype);\n" >migrations/models/1.sql
+	run_migrate 1 diff
+	expect_grep "1.sql:2: type \"nosuchtype\" does not exist" err
+	run_migrate 1 diff
+	expect_grep "1.sql:2: type \"nosuchtype\" does not exist" err
+	test "$(ls xdg/migrate | wc -l)" = 1
+	# another database on the server is another key
+	new_db mc_tape2
+	write_ini
+	run_migrate 0 upgrade head
+	run_migrate 1 diff
+	test "$(ls xdg/migrate | wc -l)" = 1
+	printf "CREATE TABLE t (id integer PRIMARY KEY, a text);\n" >migrations/models/1.sql
+	run_migrate 0 diff
+	test "$(ls xdg/migrate | wc -l)" = 2
 '
 
 # devmark: the comment migrate leaves on the dev database, or nothing
