@@ -73,6 +73,19 @@ run_migrate() {
 		echo "--- stderr"; cat err
 		return 1
 	fi
+	no_password out err
+}
+
+# no_password FILE...: the test role's password appears in none of them,
+# as it is or percent-encoded (every output of migrate is checked).
+no_password() {
+	[ -n "${MIGRATE_TEST_PG_PASSWORD:-}" ] || return 0
+	_enc=$(printf '%s' "$MIGRATE_TEST_PG_URL" | sed 's,^[^:]*://[^:]*:,,; s,@[^@]*$,,')
+	if grep -l -F -e "$MIGRATE_TEST_PG_PASSWORD" -e "$_enc" "$@" 2>/dev/null; then
+		echo "the password is in the output of migrate:"
+		grep -F -e "$MIGRATE_TEST_PG_PASSWORD" -e "$_enc" "$@"
+		return 1
+	fi
 }
 
 # Fail with a diff unless file $2 holds exactly the text $1.

@@ -116,6 +116,16 @@ test_expect_success 'pg: the URL password is percent-decoded and works' '
 	run_migrate 0 --url "$MIGRATE_TEST_PG_URL" exec one.sql
 '
 
+test_expect_success 'every output of migrate is checked for the password, as it is and encoded' '
+	[ -n "${MIGRATE_TEST_PG_PASSWORD:-}" ]
+	printf "ok\n" >clean
+	no_password clean
+	printf "x %s y\n" "$MIGRATE_TEST_PG_PASSWORD" >plain
+	! no_password plain
+	printf "x p%%40ss%%3Aw%%2Frd%%2525 y\n" >encoded
+	! no_password encoded
+'
+
 test_expect_success 'pg: a wrong password is one line, exit 1, no password' '
 	bad=$(echo "$MIGRATE_TEST_PG_URL" | sed "s/p%40ss%3Aw%2Frd%2525/wr0ng-pw%40x/")
 	echo "SELECT 1;" >one.sql
