@@ -6,7 +6,8 @@
 #   sh tests/run.sh [--unit-only | --e2e-only] [BUILD_DIR]
 #
 # With VALGRIND set (make check-valgrind), every unit test and every run of
-# the binary goes through it.
+# the binary goes through it. MIGRATE_TEST_JOBS: how many end-to-end
+# scripts run at once (default: the number of cores).
 set -u
 
 mode=all
@@ -54,18 +55,29 @@ if [ "$mode" != e2e ]; then
 fi
 
 if [ "$mode" != unit ]; then
+	# the scripts run MIGRATE_TEST_JOBS at a time (default: the cores);
+	# each uses databases and files of its own; their output is printed
+	# in order
+	jobs=${MIGRATE_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+	logs=$pgdir/logs
+	mkdir -p "$logs"
+	# shellcheck disable=SC2016
+	ls tests/e2e/t[0-9]*.sh | xargs -P "$jobs" -I{} sh -c \
+	    'sh "$1" >"$2/$(basename "$1").out" 2>&1; echo $? >"$2/$(basename "$1").rc"' \
+	    sh {} "$logs"
 	for t in tests/e2e/t[0-9]*.sh; do
-		out=$(sh "$t" 2>&1)
-		rc=$?
+		b=$(basename "$t")
+		out=$(cat "$logs/$b.out" 2>/dev/null)
+		rc=$(cat "$logs/$b.rc" 2>/dev/null || echo 1)
 		printf '%s\n' "$out"
 		p=$(printf '%s\n' "$out" | grep -c '^ok ')
 		f=$(printf '%s\n' "$out" | grep -c '^not ok ')
 		passed=$((passed + p))
 		failed=$((failed + f))
-		if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 			failed=$((failed + 1))
 		fi
-		[ $rc -ne 0 ] && failures="$failures $(basename "$t")"
+		[ "$rc" -ne 0 ] && failures="$failures $b"
 	done
 fi
 
