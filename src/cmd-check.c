@@ -695,7 +695,8 @@ static int
 cmd_check_base(struct cmd_check *c, const char *ref, struct err *err)
 {
 	struct script	**v = NULL;
-	unsigned char	*atref, *ishead, *above;
+	unsigned char	*atref, *ishead, *above, *below;
+	struct revset	 one = REVSET_INIT;
 	size_t		 n = 0, i, j, k;
 	int		 rc;
 
@@ -704,6 +705,7 @@ cmd_check_base(struct cmd_check *c, const char *ref, struct err *err)
 	atref = xcalloc(c->g->nrevs + 1, 1);
 	ishead = xcalloc(c->g->nrevs + 1, 1);
 	above = xcalloc(c->g->nrevs + 1, 1);
+	below = xcalloc(c->g->nrevs + 1, 1);
 	for (i = 0; i < n; i++) {
 		const struct rev	*r = graph_get(c->g, v[i]->rev);
 
@@ -720,13 +722,15 @@ cmd_check_base(struct cmd_check *c, const char *ref, struct err *err)
 		if (r == NULL)
 			continue;
 		atref[r->index] = 1;
-		/* a head at ref: nothing there revises it */
 		ishead[r->index] = 1;
-		for (j = 0; j < n && ishead[r->index]; j++) {
-			for (k = 0; k < v[j]->ndown; k++) {
-				if (strcmp(v[j]->down[k], r->id) == 0)
-					ishead[r->index] = 0;
-			}
+	}
+	/* a head at ref: nothing there revises it */
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < v[i]->ndown; k++) {
+			const struct rev *d = graph_get(c->g, v[i]->down[k]);
+
+			if (d != NULL)
+				ishead[d->index] = 0;
 		}
 	}
 	for (i = 0; i < c->g->nrevs; i++) {
@@ -746,11 +750,16 @@ cmd_check_base(struct cmd_check *c, const char *ref, struct err *err)
 		}
 		if (p == NULL)
 			continue;	/* on heads at ref, or a new base */
-		/* the head at ref it should build on: one above p */
+		/* the head at ref it should build on: one above p on its
+		 * branch that r does not already stand on (a merge) */
 		memset(above, 0, c->g->nrevs + 1);
-		graph_descendants(above, c->g, p, 1);
+		cmd_revises_above(above, c->g, p);
+		memset(below, 0, c->g->nrevs + 1);
+		one.n = 0;
+		revset_add(&one, (struct rev *)r);
+		graph_ancestors(below, c->g, &one);
 		for (j = 0; j < c->g->nrevs && h == NULL; j++) {
-			if (ishead[j] && above[j])
+			if (ishead[j] && above[j] && !below[j])
 				h = c->g->order[j];
 		}
 		if (h != NULL)
@@ -762,6 +771,8 @@ cmd_check_base(struct cmd_check *c, const char *ref, struct err *err)
 	xfree(atref);
 	xfree(ishead);
 	xfree(above);
+	xfree(below);
+	revset_release(&one);
 	gitref_scripts_free(v, n);
 	return 0;
 }

@@ -249,8 +249,11 @@ cmd_compare_model_at(struct schema **out, struct rename_hints *hints,
 		return model_load(out, ctx->config, d, ctx->conn, f, err);
 	}
 	if ((rc = gitref_model(&m, ctx->config, d->flavor, ref, err)) == 0 &&
-	    (hints == NULL || (rc = model_hints_files(hints, &m.files,
-	    d->flavor, err)) == 0))
+	    m.missing && !ctx->quiet)
+		fprintf(ctx->log, "warning: %s is not at %s: the model is "
+		    "empty there\n", m.dir, ref);
+	if (rc == 0 && (hints == NULL || (rc = model_hints_files(hints,
+	    &m.files, d->flavor, err)) == 0))
 		rc = model_load_files(out, ctx->config, &m.files, d, ctx->conn,
 		    f, err);
 	if (rc != 0)

@@ -479,7 +479,7 @@ cmd_revision_rebase(struct cmd_ctx *ctx, const struct graph *g,
 	const char	*base;
 	struct stat	 st;
 	size_t		 i, j, np;
-	int		 rc;
+	int		 rc, head_used = 0;
 
 	memset(&t, 0, sizeof t);
 	memset(&h, 0, sizeof h);
@@ -490,13 +490,13 @@ cmd_revision_rebase(struct cmd_ctx *ctx, const struct graph *g,
 	    err)) != 0))
 		goto done;
 	if (t.revs.n != 1 || (head != NULL && h.revs.n != 1)) {
-		rc = err_set(err, MG_EUSAGE, "--rebase '%s' must name one "
-		    "revision%s", t.revs.n != 1 ? spec : head,
-		    t.revs.n != 1 ? "" : " (--head)");
+		rc = err_set(err, MG_EUSAGE, "%s '%s' must name one revision",
+		    t.revs.n != 1 ? "--rebase" : "--head", t.revs.n != 1 ?
+		    spec : head);
 		goto done;
 	}
 	r = t.revs.v[0];
-	graph_descendants(above, g, r, 0);
+	graph_descendants(above, g, r, 0);	/* what stands on r */
 	/* a base revision is taken as standing on every root */
 	np = r->nparents > 0 ? r->nparents : 1;
 	for (i = 0; i < np; i++) {
@@ -504,8 +504,8 @@ cmd_revision_rebase(struct cmd_ctx *ctx, const struct graph *g,
 
 		cand.n = 0;
 		memset(below, 0, g->nrevs + 1);
-		if (p != NULL)
-			graph_descendants(below, g, p, 1);
+		if (p != NULL)	/* its branch: what revises it, not deps */
+			cmd_revises_above(below, g, p);
 		for (j = 0; j < g->nheads; j++) {
 			if (!above[g->heads[j]->index] &&
 			    (p == NULL || below[g->heads[j]->index]))
@@ -517,9 +517,10 @@ cmd_revision_rebase(struct cmd_ctx *ctx, const struct graph *g,
 		}
 		if (cand.n == 0)
 			continue;
-		if (cand.n > 1 && head != NULL && revset_has(&cand, h.revs.v[0])) {
+		if (head != NULL && revset_has(&cand, h.revs.v[0])) {
 			cand.v[0] = h.revs.v[0];
 			cand.n = 1;
+			head_used = 1;
 		}
 		if (cand.n > 1) {
 			struct strbuf	 names = STRBUF_INIT;
@@ -537,6 +538,11 @@ cmd_revision_rebase(struct cmd_ctx *ctx, const struct graph *g,
 		if (!revset_has(&parents, cand.v[0]))
 			revset_add(&parents, cand.v[0]);
 	}
+	if (head != NULL && !head_used) {
+		rc = err_set(err, MG_EUSAGE, "--head %s is not a head built "
+		    "on a parent of %s", h.revs.v[0]->id, r->id);
+		goto done;
+	}
 	for (i = 0; i < r->nparents; i++)
 		strbuf_addf(&now, "%s%s", i ? ", " : "", r->parents[i]->id);
 	for (i = 0; i < parents.n; i++)
@@ -550,12 +556,21 @@ cmd_revision_rebase(struct cmd_ctx *ctx, const struct graph *g,
 	}
 	/* the Revises value in the header, as the parser found it */
 	strbuf_add(&text, r->script->text, r->script->revises_at);
+	if (r->script->revises_at > 0 && r->script->text[
+	    r->script->revises_at - 1] == ':')
+		strbuf_addch(&text, ' ');	/* "-- Revises:" was empty */
 	strbuf_add(&text, want.buf, want.len);
 	strbuf_addstr(&text, r->script->text + r->script->revises_at +
 	    r->script->revises_len);
-	if (stat(r->script->path, &st) != 0) {
+	if (lstat(r->script->path, &st) != 0) {
 		rc = err_set(err, MG_EIO, "cannot read '%s': %s",
 		    r->script->path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = err_set(err, MG_EUSAGE, "'%s' is not a regular file (a "
+		    "symbolic link?): rebase the file itself",
+		    r->script->path);
 		goto done;
 	}
 	base = strrchr(r->script->path, '/');

@@ -465,3 +465,19 @@ cmd_format_rev_verbose(struct strbuf *out, const struct graph *g,
 			break;
 	}
 }
+
+void
+cmd_revises_above(unsigned char *mark, const struct graph *g,
+    const struct rev *r)
+{
+	size_t	 i, j;
+
+	mark[r->index] = 1;
+	for (i = r->index; i < g->nrevs; i++) {	/* children come after */
+		if (!mark[i])
+			continue;
+		for (j = 0; j < g->order[i]->nchildren; j++)
+			mark[g->order[i]->children[j]->index] = 1;
+	}
+	mark[r->index] = 0;
+}

@@ -193,6 +193,13 @@ struct cmd_compare {
  * the model's "-- migrate:renamed-from" comments are read too. Release
  * with cmd_compare_release.
  */
+/*
+ * Set mark[] (by index) for each revision that stands on r through
+ * Revises alone (its branch; not what merely depends on it), not r.
+ */
+void		 cmd_revises_above(unsigned char *mark, const struct graph *,
+		    const struct rev *);
+
 int		 cmd_compare(struct cmd_compare *, struct cmd_ctx *,
 		    const struct strv *renames, struct err *);
 void		 cmd_compare_release(struct cmd_compare *);

@@ -158,9 +158,8 @@ pg_reflect_check_expr(const char *def)
 	return xstrdup(def);
 }
 
-/* Write the names in v as a text[] literal: {"a","b\"c"}. */
-static char *
-pg_reflect_text_array(const struct strv *v)
+char *
+pg_text_array(const struct strv *v)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	const char	*s;
@@ -654,7 +653,7 @@ pg_reflect(struct schema **out, struct conn *conn,
 		strv_push(&public_only, "public");
 		nspaces = &public_only;
 	}
-	nsparam = pg_reflect_text_array(nspaces);
+	nsparam = pg_text_array(nspaces);
 	ctx.conn = conn;
 	ctx.nspaces = nsparam;
 	ctx.schema = schema_new();

@@ -128,6 +128,8 @@ int		 sqlite_reflect(struct schema **out, struct conn *,
 		    const struct schema_filter *, struct err *);
 int		 pg_reflect(struct schema **out, struct conn *,
 		    const struct schema_filter *, struct err *);
+/* The names in v as a PostgreSQL text[] literal: {"a","b\"c"}. */
+char		*pg_text_array(const struct strv *);
 int		 sqlite_render(struct strbuf *out, const struct diff *,
 		    const struct schema *from, const struct schema *to,
 		    struct err *);

@@ -45,6 +45,15 @@ gitref_error(struct err *err, const char *what, const char *ref)
 	    e->message : "unknown error");
 }
 
+/* A name a tree may hold that is safe to write under a folder of ours. */
+static int
+gitref_name_ok(const char *name)
+{
+	return *name != '\0' && strcmp(name, ".") != 0 &&
+	    strcmp(name, "..") != 0 && strcmp(name, ".git") != 0 &&
+	    strpbrk(name, "/\\") == NULL;
+}
+
 static int
 gitref_visit(const char *root, const git_tree_entry *e, void *arg)
 {
@@ -55,23 +64,38 @@ gitref_visit(const char *root, const git_tree_entry *e, void *arg)
 	char			*text;
 	size_t			 len = strlen(name);
 
-	if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
-		return w->recursive ? 0 : 1;	/* 1: skip it */
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || len < 5 ||
-	    strcmp(name + len - 4, ".sql") != 0)
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE && !w->recursive)
+		return 1;	/* 1: skip it */
+	if (git_tree_entry_type(e) != GIT_OBJECT_TREE &&
+	    (git_tree_entry_type(e) != GIT_OBJECT_BLOB || len < 5 ||
+	    strcmp(name + len - 4, ".sql") != 0))
 		return 0;
+	strbuf_addf(&rel, "%s%s", root, name);
+	if (!gitref_name_ok(name)) {
+		w->rc = err_set(w->err, MG_ECONFIG, "'%s' at %s is not a "
+		    "valid path", rel.buf, w->ref);
+		goto done;
+	}
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		goto done;
+	if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK) {
+		w->rc = err_set(w->err, MG_ECONFIG, "%s/%s at %s is a "
+		    "symbolic link, which is not followed", w->dir, rel.buf,
+		    w->ref);
+		goto done;
+	}
 	if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(e)) != 0) {
 		w->rc = gitref_error(w->err, "cannot read a file at", w->ref);
-		return -1;
+		goto done;
 	}
 	len = (size_t)git_blob_rawsize(blob);
 	text = xmalloc(len + 1);
 	memcpy(text, git_blob_rawcontent(blob), len);
 	text[len] = '\0';
 	git_blob_free(blob);
-	strbuf_addf(&rel, "%s%s", root, name);
 	strbuf_addf(&path, "%s/%s", w->dir, rel.buf);
 	w->rc = w->fn(path.buf, rel.buf, text, len, w->arg, w->err);
+done:
 	strbuf_release(&path);
 	strbuf_release(&rel);
 	return w->rc != 0 ? -1 : 0;
@@ -97,14 +121,15 @@ gitref_realpath(char real[PATH_MAX], const char *dir)
 	if (realpath(parent, real) == NULL ||
 	    strlen(real) + strlen(slash) >= PATH_MAX)
 		return -1;
-	strcat(real, slash);
+	memcpy(real + strlen(real), slash, strlen(slash) + 1);
 	return 0;
 }
 
 /* fn on every *.sql file under each of dirs at ref. */
 static int
 gitref_each(const struct config *cfg, const char *ref, char *const *dirs,
-    size_t ndirs, int recursive, gitref_fn *fn, void *arg, struct err *err)
+    size_t ndirs, int recursive, gitref_fn *fn, void *arg, size_t *found,
+    struct err *err)
 {
 	struct gitref_walk	 w;
 	git_repository		*repo = NULL;
@@ -158,6 +183,8 @@ gitref_each(const struct config *cfg, const char *ref, char *const *dirs,
 		else if (git_tree_entry_type(entry) != GIT_OBJECT_TREE ||
 		    git_tree_lookup(&sub, repo, git_tree_entry_id(entry)) != 0)
 			sub = NULL;
+		if (sub != NULL && found != NULL)
+			(*found)++;
 		if (sub != NULL && git_tree_walk(sub, GIT_TREEWALK_PRE,
 		    gitref_visit, &w) != 0)
 			rc = w.rc != 0 ? w.rc : gitref_error(err,
@@ -217,7 +244,7 @@ gitref_scripts(struct script ***out, size_t *n, const struct config *cfg,
 	    "recursive_version_locations", err)) == 0 &&
 	    (rc = graph_locations(&dirs, &ndirs, cfg, err)) == 0)
 		rc = gitref_each(cfg, ref, dirs, ndirs, recursive,
-		    gitref_script, &s, err);
+		    gitref_script, &s, NULL, err);
 	graph_locations_free(dirs, ndirs);
 	if (rc != 0) {
 		gitref_scripts_free(s.v, s.n);
@@ -275,6 +302,7 @@ gitref_model(struct gitref_model *out, const struct config *cfg,
 	struct strbuf	 where = STRBUF_INIT;
 	const char	*tmpdir = getenv("TMPDIR"), *rest = "";
 	char		*models, *glob, *slash;
+	size_t		 found = 0;
 	int		 rc;
 
 	memset(out, 0, sizeof *out);
@@ -297,17 +325,20 @@ gitref_model(struct gitref_model *out, const struct config *cfg,
 		rest = slash + 1;
 	}
 	out->dir = xstrdup(models);
-	strbuf_addf(&where, "%s/migrate-ref-XXXXXX", tmpdir != NULL &&
-	    *tmpdir == '/' ? tmpdir : "/tmp");
+	if (tmpdir == NULL || *tmpdir != '/')
+		tmpdir = "/tmp";
+	strbuf_addf(&where, "%s/migrate-ref-XXXXXX", tmpdir);
 	if (mkdtemp(where.buf) == NULL) {
 		rc = err_set(err, MG_EIO, "cannot create a folder in '%s': %s",
-		    tmpdir != NULL ? tmpdir : "/tmp", strerror(errno));
+		    tmpdir, strerror(errno));
 		goto done;
 	}
 	out->tmp = xstrdup(where.buf);
+	/* below the folder only as deep as the pattern goes */
 	if ((rc = gitref_each(cfg, ref, &out->dir, 1, strchr(rest, '/') !=
-	    NULL || glob != NULL, gitref_write, out, err)) != 0)
+	    NULL, gitref_write, out, &found, err)) != 0)
 		goto done;
+	out->missing = found == 0;
 	if (*rest != '\0')
 		strbuf_addf(&where, "/%s", rest);
 	rc = model_files_at(&out->files, where.buf, flavor, err);
@@ -320,17 +351,23 @@ done:
 void
 gitref_model_error(const struct gitref_model *m, struct err *err)
 {
-	size_t	 n = m->tmp != NULL ? strlen(m->tmp) : 0;
-	char	*path;
+	size_t		 n = m->tmp != NULL ? strlen(m->tmp) : 0;
+	struct strbuf	 sb = STRBUF_INIT;
 
-	if (err->code == 0 || err->path == NULL || n == 0 ||
-	    strncmp(err->path, m->tmp, n) != 0 || err->path[n] != '/')
+	if (err->code == 0 || n == 0)
 		return;
-	path = xmalloc(strlen(m->dir) + strlen(err->path + n) + 1);
-	strcpy(path, m->dir);
-	strcat(path, err->path + n);
+	/* the temporary folder, wherever it shows, is the model's */
+	strbuf_addstr(&sb, err->msg);
+	strbuf_replace(&sb, m->tmp, m->dir);
+	xfree(err->msg);
+	err->msg = strbuf_detach(&sb, NULL);
+	if (err->path == NULL || strncmp(err->path, m->tmp, n) != 0 ||
+	    err->path[n] != '/')
+		return;
+	strbuf_addstr(&sb, m->dir);
+	strbuf_addstr(&sb, err->path + n);
 	xfree(err->path);
-	err->path = path;
+	err->path = strbuf_detach(&sb, NULL);
 	err_wrap(err, err->code, "at %s", m->ref);
 }
 

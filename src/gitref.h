@@ -26,6 +26,7 @@ struct gitref_model {
 	char		*dir;		/* where they are in the work tree */
 	const char	*ref;
 	struct strv	 files;		/* under tmp, as model_files gives */
+	int		 missing;	/* the folder is not at ref */
 };
 
 /*
@@ -35,7 +36,7 @@ struct gitref_model {
  */
 int	gitref_model(struct gitref_model *out, const struct config *,
 	    enum sql_flavor, const char *ref, struct err *);
-/* An error naming one of the files: named as in the work tree, at ref. */
+/* An error naming the files: named as in the work tree, at ref. */
 void	gitref_model_error(const struct gitref_model *, struct err *);
 void	gitref_model_release(struct gitref_model *);
 

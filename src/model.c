@@ -633,15 +633,73 @@ model_outside(struct conn *conn, const char *scratch, struct err *err)
 	return rc;
 }
 
-#define MODEL_TAPE_MAGIC	"migrate reflection tape 1\n"
+#define MODEL_TAPE_MAGIC	"migrate reflection tape 2\n"
 
 /*
  * PostgreSQL without dev_url: the reflection of the model in scratch, on
- * a tape (see tape.h) in the model cache, under the hash of the server's
- * version and the model files, with the scratch schema's name it was
- * made in; replayed, the model is neither loaded nor reflected again.
- * Best effort, as the SQLite cache: a tape that does not fit is removed.
+ * a tape (see tape.h) in the model cache, replayed instead of loading
+ * and reflecting the model again. Its key: the model files, the server's
+ * version, the database, this migrate's version and a fingerprint of
+ * what a model may use of the live database besides the schemas it
+ * manages (extensions, the role, the rows of every other schema's
+ * tables, columns, types and functions), so that a replay gives what a
+ * load would. The file: the magic line, the scratch schema's name it was
+ * made in, the sha256 of the tape, the tape. Best effort, as the SQLite
+ * cache: a file that does not check out is removed.
  */
+static char *
+model_tape_fingerprint(struct conn *conn, const struct schema_filter *f)
+{
+	static const char	*const sql =
+	    "WITH o AS (SELECT n.oid FROM pg_catalog.pg_namespace n WHERE "
+	    "n.nspname NOT IN ('pg_catalog', 'information_schema') AND "
+	    "n.nspname !~ '^pg_(toast|temp)' AND n.nspname <> ALL ($1)), "
+	    "r AS (SELECT 'n' || n.oid || ':' || n.xmin AS x FROM "
+	    "pg_catalog.pg_namespace n WHERE n.oid IN (SELECT oid FROM o) "
+	    "UNION ALL SELECT 'c' || c.oid || ':' || c.xmin FROM "
+	    "pg_catalog.pg_class c WHERE c.relnamespace IN (SELECT oid FROM o) "
+	    "UNION ALL SELECT 'a' || a.attrelid || '.' || a.attnum || ':' || "
+	    "a.xmin FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c "
+	    "ON c.oid = a.attrelid WHERE c.relnamespace IN (SELECT oid FROM o) "
+	    "UNION ALL SELECT 'd' || d.oid || ':' || d.xmin FROM "
+	    "pg_catalog.pg_attrdef d JOIN pg_catalog.pg_class c ON c.oid = "
+	    "d.adrelid WHERE c.relnamespace IN (SELECT oid FROM o) "
+	    "UNION ALL SELECT 'k' || k.oid || ':' || k.xmin FROM "
+	    "pg_catalog.pg_constraint k WHERE k.connamespace IN (SELECT oid "
+	    "FROM o) "
+	    "UNION ALL SELECT 't' || t.oid || ':' || t.xmin FROM "
+	    "pg_catalog.pg_type t WHERE t.typnamespace IN (SELECT oid FROM o) "
+	    "UNION ALL SELECT 'p' || p.oid || ':' || p.xmin FROM "
+	    "pg_catalog.pg_proc p WHERE p.pronamespace IN (SELECT oid FROM o) "
+	    "UNION ALL SELECT 'e' || e.extname || ' ' || e.extversion || ' ' "
+	    "|| e.extnamespace FROM pg_catalog.pg_extension e) "
+	    "SELECT md5(current_user || '|' || coalesce((SELECT "
+	    "string_agg(x, ',' ORDER BY x) FROM r), ''))";
+	struct strv	 public_only = { NULL, 0 };
+	const struct strv *nspaces;
+	struct rows	*r = NULL;
+	struct err	 err = ERR_INIT;
+	const char	*params[1];
+	char		*arr, *fp = NULL;
+
+	if (f != NULL && f->schemas != NULL && f->schemas->n > 0)
+		nspaces = f->schemas;
+	else {
+		strv_push(&public_only, "public");
+		nspaces = &public_only;
+	}
+	arr = pg_text_array(nspaces);
+	params[0] = arr;
+	if (conn->dialect->query(&r, conn, sql, params, 1, &err) == 0 &&
+	    r->nrows == 1 && rows_get(r, 0, 0) != NULL)
+		fp = xstrdup(rows_get(r, 0, 0));
+	rows_free(r);
+	err_release(&err);
+	xfree(arr);
+	strv_release(&public_only);
+	return fp;
+}
+
 static int
 model_tape_load(struct schema **out, const char *path, struct conn *conn,
     const struct schema_filter *f, const char *target)
@@ -650,29 +708,34 @@ model_tape_load(struct schema **out, const char *path, struct conn *conn,
 	struct strv		 only = { NULL, 0 };
 	struct schema_filter	 sf = *f;
 	struct err		 err = ERR_INIT;
-	const char		*name, *nl;
+	const char		*name, *sum, *tape, *nl;
+	char			 hex[65];
 	size_t			 m = strlen(MODEL_TAPE_MAGIC);
 	int			 rc = MG_ENOTFOUND;
 
 	*out = NULL;
 	if (strbuf_read_file(&text, path) != 0)
 		goto done;
-	name = text.buf + m;
 	if (text.len < m || memcmp(text.buf, MODEL_TAPE_MAGIC, m) != 0 ||
-	    (nl = memchr(name, '\n', text.len - m)) == NULL) {
-		(void)unlink(path);
-		goto done;
-	}
+	    (nl = memchr(text.buf + m, '\n', text.len - m)) == NULL ||
+	    (size_t)(text.buf + text.len - nl) < 66 || nl[65] != '\n')
+		goto bad;
+	name = text.buf + m;
+	sum = nl + 1;
+	tape = sum + 65;
+	sha256_hex(hex, tape, text.len - (size_t)(tape - text.buf));
+	if (memcmp(hex, sum, 64) != 0)
+		goto bad;
 	strv_pushn(&only, name, (size_t)(nl - name));
 	sf.schemas = &only;
-	nl++;
-	if ((rc = tape_replay(out, nl, text.len - (size_t)(nl - text.buf),
-	    conn, &sf, &err)) != 0) {
-		(void)unlink(path);
-		rc = MG_ENOTFOUND;
-		goto done;
-	}
+	if (tape_replay(out, tape, text.len - (size_t)(tape - text.buf), conn,
+	    &sf, &err) != 0)
+		goto bad;
 	model_unscratch(*out, only.v[0], target);
+	rc = 0;
+	goto done;
+bad:
+	(void)unlink(path);
 done:
 	err_release(&err);
 	strv_release(&only);
@@ -685,14 +748,17 @@ model_tape_store(const char *path, const char *scratch,
     const struct strbuf *tape)
 {
 	struct strbuf	 tmp = STRBUF_INIT;
+	char		 hex[65];
 	FILE		*fp;
 	int		 ok;
 
 	model_cache_mkdir(path);
+	sha256_hex(hex, tape->buf, tape->len);
 	strbuf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
 	if ((fp = fopen(tmp.buf, "wx")) != NULL) {
-		ok = fprintf(fp, MODEL_TAPE_MAGIC "%s\n", scratch) > 0 &&
-		    fwrite(tape->buf, 1, tape->len, fp) == tape->len;
+		ok = fprintf(fp, MODEL_TAPE_MAGIC "%s\n%s\n", scratch,
+		    hex) > 0 && fwrite(tape->buf, 1, tape->len, fp) ==
+		    tape->len;
 		if (fclose(fp) != 0 || !ok || rename(tmp.buf, path) != 0)
 			(void)unlink(tmp.buf);
 	}
@@ -709,20 +775,25 @@ model_load_pg(struct schema **out, const struct config *cfg,
 	struct strbuf		 sql = STRBUF_INIT, name = STRBUF_INIT;
 	struct strbuf		 tape = STRBUF_INIT;
 	struct err		 rerr = ERR_INIT;
-	const char		*target;
-	char			*cache = NULL;
+	const char		*target, *mc;
+	char			*cache = NULL, *fp;
 	int			 rc = 0, depth = conn->txn_depth;
 
 	*out = NULL;
 	target = f != NULL && f->schemas != NULL && f->schemas->n > 0 ?
 	    f->schemas->v[0] : "public";
 	sf = f != NULL ? *f : (struct schema_filter){ 0 };
-	if (!own) {
+	mc = config_get(cfg, "model_cache");
+	if (!own && (mc == NULL || strcmp(mc, "off") != 0) &&
+	    (fp = model_tape_fingerprint(conn, f)) != NULL) {
 		strbuf_addf(&sql, "postgres-%d", conn->server_version_num);
-		/* the database too: its extensions, collations ... */
-		cache = model_cache_path(cfg, files, sql.buf,
-		    conn->display_url, ".tape");
+		strbuf_addf(&name, "%s %s %s", MIGRATE_VERSION,
+		    conn->display_url, fp);
+		cache = model_cache_path(cfg, files, sql.buf, name.buf,
+		    ".tape");
 		strbuf_reset(&sql);
+		strbuf_reset(&name);
+		xfree(fp);
 		if (cache != NULL && model_tape_load(out, cache, conn, &sf,
 		    target) == 0)
 			goto done;

@@ -14,7 +14,10 @@
 #include "tape.h"
 #include "util/sha256.h"
 
-/* A connection standing in for the real one while reflect runs. */
+/*
+ * A connection standing in for the real one while reflect runs: its
+ * dialect has what reflect uses (query and exec ours), nothing else.
+ */
 struct tape_conn {
 	struct conn	 base;		/* first: reflect sees this */
 	struct dialect	 d;		/* the real dialect, query ours */
@@ -23,6 +26,18 @@ struct tape_conn {
 	const char	*p, *end;	/* replaying: what is left of it */
 	int		 miss;		/* replaying: the tape does not fit */
 };
+
+static void
+tape_dialect(struct dialect *d, const struct dialect *real)
+{
+	memset(d, 0, sizeof *d);
+	d->name = real->name;
+	d->flavor = real->flavor;
+	d->begin_sql = real->begin_sql;
+	d->quote_ident = real->quote_ident;
+	d->quote_literal = real->quote_literal;
+	d->reflect = real->reflect;
+}
 
 static void
 tape_key(char hex[65], const char *sql, const char *const *params,
@@ -35,11 +50,10 @@ tape_key(char hex[65], const char *sql, const char *const *params,
 	sha256_init(&h);
 	sha256_update(&h, sql, strlen(sql) + 1);
 	for (i = 0; i < nparams; i++) {
-		if (params[i] == NULL)
-			sha256_update(&h, "", 1);	/* apart from "" */
-		else
+		/* a tag apart: NULL is not "" */
+		sha256_update(&h, params[i] == NULL ? "N" : "V", 1);
+		if (params[i] != NULL)
 			sha256_update(&h, params[i], strlen(params[i]) + 1);
-		sha256_update(&h, &i, sizeof i);
 	}
 	sha256_final(&h, d);
 	for (i = 0; i < 32; i++)
@@ -96,7 +110,7 @@ tape_record(struct schema **out, struct strbuf *tape, struct conn *conn,
 	int			 rc;
 
 	memset(&t, 0, sizeof t);
-	t.d = *conn->dialect;
+	tape_dialect(&t.d, conn->dialect);
 	t.d.query = tape_record_query;
 	t.d.exec = tape_record_exec;
 	t.base = *conn;
@@ -161,8 +175,10 @@ tape_replay_query(struct rows **out, struct conn *conn, const char *sql,
 	    memcmp(t->p + 1, key, 64) != 0 || t->p[65] != '\n')
 		goto miss;
 	t->p += 66;
+	/* every cell takes two bytes at least ("-\n") */
 	if (tape_number(t, &nrows, ' ') != 0 ||
-	    tape_number(t, &ncols, '\n') != 0 || ncols > 4096)
+	    tape_number(t, &ncols, '\n') != 0 || ncols == 0 || ncols > 4096 ||
+	    nrows > (size_t)(t->end - t->p) / (2 * ncols))
 		goto miss;
 	r = rows_new(ncols);
 	for (i = 0; i < ncols; i++) {
@@ -210,7 +226,7 @@ tape_replay(struct schema **out, const char *tape, size_t len,
 
 	*out = NULL;
 	memset(&t, 0, sizeof t);
-	t.d = *like->dialect;
+	tape_dialect(&t.d, like->dialect);
 	t.d.query = tape_replay_query;
 	t.d.exec = tape_replay_exec;
 	t.base.dialect = &t.d;

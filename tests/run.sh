@@ -63,7 +63,7 @@ if [ "$mode" != unit ]; then
 	mkdir -p "$logs"
 	# shellcheck disable=SC2016
 	ls tests/e2e/t[0-9]*.sh | xargs -P "$jobs" -I{} sh -c \
-	    'sh "$1" >"$2/$(basename "$1").out" 2>&1; echo $? >"$2/$(basename "$1").rc"' \
+	    's=$(date +%s); sh "$1" >"$2/$(basename "$1").out" 2>&1; echo $? >"$2/$(basename "$1").rc"; echo $(($(date +%s) - s)) $(basename "$1") >>"$2/times"' \
 	    sh {} "$logs"
 	for t in tests/e2e/t[0-9]*.sh; do
 		b=$(basename "$t")
@@ -81,6 +81,9 @@ if [ "$mode" != unit ]; then
 	done
 fi
 
+if [ -s "${logs:-}/times" ]; then
+	echo "slowest: $(sort -rn "$logs/times" | head -5 | awk '{ printf "%s %ss, ", $2, $1 }')"
+fi
 [ -n "$failures" ] && echo "failing:$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -79,8 +79,10 @@ run_migrate() {
 # no_password FILE...: the test role's password appears in none of them,
 # as it is or percent-encoded (every output of migrate is checked).
 no_password() {
-	[ -n "${MIGRATE_TEST_PG_PASSWORD:-}" ] || return 0
+	[ -n "${MIGRATE_TEST_PG_PASSWORD:-}" ] &&
+	    [ -n "${MIGRATE_TEST_PG_URL:-}" ] || return 0
 	_enc=$(printf '%s' "$MIGRATE_TEST_PG_URL" | sed 's,^[^:]*://[^:]*:,,; s,@[^@]*$,,')
+	[ -n "$_enc" ] || _enc=$MIGRATE_TEST_PG_PASSWORD
 	if grep -l -F -e "$MIGRATE_TEST_PG_PASSWORD" -e "$_enc" "$@" 2>/dev/null; then
 		echo "the password is in the output of migrate:"
 		grep -F -e "$MIGRATE_TEST_PG_PASSWORD" -e "$_enc" "$@"

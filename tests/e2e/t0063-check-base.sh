@@ -117,6 +117,46 @@ f00000000012 (head)" out
 		grep -qx -- "-- Revises: f00000000015" migrations/versions/f00000000014_three.sql
 	'
 
+	test_expect_success "$d: Depends On is not a branch; a merge onto what it stands on; --head and file errors" '
+		repo
+		# a labelled branch of its own that depends on the first revision
+		write_rev f00000000031 "" "lib one" "SELECT 1;" "SELECT 1;" "Branch Labels: lib"
+		write_rev f00000000032 f00000000031 "lib two" "SELECT 1;" "SELECT 1;" "Depends On: $head"
+		git add -A
+		git commit -q -m lib
+		git checkout -q -b work
+		run_migrate 0 revision -m "new" --rev-id f00000000033 --head $head
+		run_migrate 0 check --replay --base HEAD --heads f00000000033,f00000000032
+		test ! -s out
+		run_migrate 0 revision --rebase f00000000033
+		expect_text "f00000000033 already builds on $head: nothing to rebase" err
+		# a merge of the head with a revision below it is on the head
+		write_rev f00000000034 "$head, b7e05a3d91c2" "merge" "SELECT 1;" "SELECT 1;"
+		rm migrations/versions/f00000000033_new.sql
+		run_migrate 0 check --replay --base HEAD --heads f00000000034,f00000000032
+		test ! -s out
+		rm migrations/versions/f00000000034_rev.sql
+		# --head that names nothing built on a parent, or several
+		run_migrate 0 revision -m "side" --rev-id f00000000035 --head 8c41d07e2b95 --splice
+		run_migrate 2 revision --rebase f00000000035 --head f00000000032
+		expect_text "migrate: --head f00000000032 is not a head built on a parent of f00000000035" err
+		run_migrate 2 revision --rebase f00000000035 --head heads
+		expect_text "migrate: --head ${sq}heads${sq} must name one revision" err
+		# a script that is a symbolic link is not replaced by a file
+		f=migrations/versions/f00000000035_side.sql
+		mv "$f" side.sql
+		ln -s ../../side.sql "$f"
+		run_migrate 2 revision --rebase f00000000035
+		expect_grep "is not a regular file (a symbolic link?)" err
+		test -L "$f"
+		rm "$f"
+		# an empty Revises gets its value after a blank
+		write_rev f00000000036 "" "own" "SELECT 1;" "SELECT 1;" "Branch Labels: own"
+		sed -i "s/^-- Revises: \$/-- Revises:/" migrations/versions/f00000000036_rev.sql
+		run_migrate 0 revision --rebase f00000000036 --head f00000000032
+		grep -qx -- "-- Revises: f00000000032" migrations/versions/f00000000036_rev.sql
+	'
+
 	test_expect_success "$d: errors: a ref that names nothing, no repository" '
 		repo
 		run_migrate 2 check --replay --base nosuch

@@ -106,8 +106,44 @@ assert \"ADD COLUMN email text\" in sql, d
 		expect_grep "migrate: cannot resolve git ref nosuch" err
 		run_migrate 2 diff --to-ref HEAD
 		expect_text "migrate: --to-ref goes with --from-ref" err
-		# nothing left in the temporary folder
-		test -z "$(ls /tmp | grep "^migrate-ref-" || true)" || test -n "${TMPDIR:-}"
+		# nothing left in the temporary folder, whatever happened
+		mkdir tmp
+		TMPDIR=$PWD/tmp run_migrate 1 diff --from-ref HEAD
+		TMPDIR=$PWD/tmp run_migrate 0 diff --from-ref HEAD~1
+		test -z "$(ls -A tmp)"
+	'
+
+	test_expect_success "$d: what a tree at a ref may hold: a symbolic link, a name like .., a folder it lacks" '
+		new_db dr_tree
+		repo "models = %(here)s/migrations/models/*/*.sql"
+		mkdir -p migrations/models/a shared
+		printf "CREATE TABLE s (id integer);\n" >shared/s.sql
+		ln -s ../../../shared/s.sql migrations/models/a/s.sql
+		commit link
+		run_migrate 0 diff
+		expect_grep "CREATE TABLE " out
+		run_migrate 2 diff --from-ref HEAD
+		one_line
+		expect_text "migrate: $PWD/migrations/models/a/s.sql at HEAD is a symbolic link, which is not followed" err
+		# a tree that climbs out of the folder: refused, nothing written
+		blob=$(printf "CREATE TABLE evil (id integer);\n" | git hash-object -w --stdin)
+		t1=$(printf "100644 blob $blob\tevil.sql\n" | git mktree)
+		t2=$(printf "040000 tree $t1\t..\n" | git mktree)
+		t3=$(printf "040000 tree $t2\tmodels\n" | git mktree)
+		t4=$(printf "040000 tree $t3\tmigrations\n" | git mktree)
+		git branch evil $(git commit-tree -m evil $t4)
+		mkdir tmp
+		TMPDIR=$PWD/tmp run_migrate 2 diff --from-ref evil
+		expect_text "migrate: ${sq}..${sq} at evil is not a valid path" err
+		test -z "$(ls -A tmp)"
+		test ! -e migrations/evil.sql
+		# a models folder the ref does not have: said, and empty there
+		printf "%s\n" "[migrate]" "script_location = %(here)s/migrations" "url = $url" "models = %(here)s/schema" >migrate.ini
+		mkdir schema
+		printf "CREATE TABLE s2 (id integer);\n" >schema/1.sql
+		run_migrate 0 diff --from-ref HEAD
+		expect_text "warning: $PWD/schema is not at HEAD: the model is empty there" err
+		expect_grep "s2" out
 	'
 done
 
