@@ -60,6 +60,9 @@ cmd_history_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	if (range != NULL && (colon = strchr(range, ':')) == NULL)
 		return err_set(err, MG_EUSAGE, "History range requires "
 		    "[start]:[end], [start]:, or :[end]");
+	if (range != NULL && strchr(colon + 1, ':') != NULL)
+		return err_set(err, MG_EUSAGE, "bad range '%s': expected "
+		    "[start]:[end]", range);
 	if ((rc = cmd_json(&json, args, err)) != 0 ||
 	    (rc = graph_load(&g, ctx->config, err)) != 0)
 		goto done;

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -306,6 +307,7 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 	struct tm	 tm;
 	time_t		 when;
 	long		 trunc;
+	size_t		 i;
 	int		 rc, tries;
 
 	if (rn->rev_id != NULL) {
@@ -313,9 +315,19 @@ cmd_revision_write(struct cmd_ctx *ctx, const struct graph *g,
 			return err_set(err, MG_EUSAGE, "--rev-id '%s' is not "
 			    "a valid revision id (letters, digits and '_', "
 			    "at most %d)", rn->rev_id, SCRIPT_ID_MAX);
-		if (graph_get(g, rn->rev_id) != NULL)
-			return err_set(err, MG_EUSAGE, "revision '%s' already "
-			    "exists", rn->rev_id);
+		for (i = 0; i < g->nrevs; i++) {
+			const struct rev *o = g->order[i];
+
+			if (strcmp(o->id, rn->rev_id) == 0)
+				return err_set(err, MG_EUSAGE, "revision '%s' "
+				    "already exists ('%s')", rn->rev_id,
+				    o->script->path);
+			/* a file system may not tell their files apart */
+			if (strcasecmp(o->id, rn->rev_id) == 0)
+				return err_set(err, MG_EUSAGE, "revision id "
+				    "'%s' and '%s' of '%s' differ only in case",
+				    rn->rev_id, o->id, o->script->path);
+		}
 		snprintf(id, sizeof id, "%s", rn->rev_id);
 	} else {
 		for (tries = 0;; tries++) {

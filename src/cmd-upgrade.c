@@ -46,7 +46,8 @@ cmd_upgrade_offline(struct cmd_ctx *ctx, const struct graph *g,
 		    "<fromrev>:<torev>");
 		goto done;
 	}
-	if (colon != NULL && (colon == spec || colon[1] == '\0')) {
+	if (colon != NULL && (colon == spec || colon[1] == '\0' ||
+	    strchr(colon + 1, ':') != NULL)) {
 		rc = err_set(err, MG_EUSAGE, "bad range '%s': expected "
 		    "<fromrev>:<torev>", spec);
 		goto done;

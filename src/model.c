@@ -166,11 +166,49 @@ model_escapes(const char *sql)
 	return 0;
 }
 
+/*
+ * The offset of the first byte of text that is not UTF-8 (an overlong
+ * form, a surrogate or above U+10FFFF included), or len.
+ */
+static size_t
+model_utf8_bad(const unsigned char *p, size_t len)
+{
+	size_t		 i = 0, n, k;
+	unsigned long	 c;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] >= 0xc2 && p[i] <= 0xdf)
+			n = 1, c = p[i] & 0x1f;
+		else if (p[i] >= 0xe0 && p[i] <= 0xef)
+			n = 2, c = p[i] & 0x0f;
+		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
+			n = 3, c = p[i] & 0x07;
+		else
+			return i;
+		if (len - i <= n)
+			return i;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return i;
+			c = c << 6 | (p[i + k] & 0x3f);
+		}
+		if ((n == 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+		    (n == 3 && (c < 0x10000 || c > 0x10ffff)))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 int
 model_read(struct strbuf *text, struct sql_stmts *stmts, const char *path,
     enum sql_flavor flavor, struct err *err)
 {
-	size_t	 j;
+	size_t	 j, bad;
 	int	 rc;
 
 	strbuf_reset(text);
@@ -178,6 +216,18 @@ model_read(struct strbuf *text, struct sql_stmts *stmts, const char *path,
 	if (strbuf_read_file(text, path) != 0)
 		return err_set(err, MG_EIO, "cannot read '%s': %s", path,
 		    strerror(errno));
+	/* both databases take SQL as UTF-8; SQLite would keep the bytes */
+	if ((bad = model_utf8_bad((const unsigned char *)text->buf,
+	    text->len)) < text->len) {
+		unsigned	 line = 1;
+
+		for (j = 0; j < bad; j++)
+			line += text->buf[j] == '\n';
+		err_set(err, MG_ERROR, "not UTF-8: byte 0x%02x",
+		    (unsigned char)text->buf[bad]);
+		err_set_path(err, path, line);
+		return MG_ERROR;
+	}
 	if ((rc = sqlsplit_parse(stmts, text->buf, text->len, flavor,
 	    err)) != 0) {
 		err_set_path(err, path, 0);
