@@ -186,7 +186,7 @@ test_expect_success 'a --rev-id that exists is exit 2 and writes nothing' '
 	rev b2
 	sums >before
 	run_migrate 2 revision -m again --rev-id a1
-	expect_text "migrate: revision ${q}a1$q already exists" err
+	expect_text "migrate: revision ${q}a1$q already exists (${q}$PWD/$V/a1_step_a1.sql$q)" err
 	run_migrate 2 merge -m again --rev-id b2 a1 b2
 	sums >after
 	cmp before after
