@@ -3,11 +3,16 @@
 # against real SQLite files and one throw-away PostgreSQL server that is
 # always stopped. Ends with "N passed, N failed".
 #
-#   sh tests/run.sh [--unit-only | --e2e-only] [BUILD_DIR]
+#   sh tests/run.sh [--unit-only | --e2e-only] [BUILD_DIR [SANITIZED_DIR]]
 #
-# With VALGRIND set (make check-valgrind), every unit test and every run of
-# the binary goes through it. MIGRATE_TEST_JOBS: how many end-to-end
-# scripts run at once (default: the number of cores).
+# With SANITIZED_DIR (a build with ASan+UBSan, as make check gives), the
+# unit tests and the end-to-end scripts run a second time on it, every
+# sanitizer report failing its test; the scripts named in
+# MIGRATE_SANITIZED_SKIP (the long autogenerate matrices by default,
+# which `make asan` runs) are left to the first pass. With VALGRIND set
+# (make check-valgrind), every unit test and every run of the binary
+# goes through it. MIGRATE_TEST_JOBS: how many end-to-end scripts run at
+# once (default: the number of cores).
 set -u
 
 mode=all
@@ -16,12 +21,12 @@ case "${1:-}" in
 --e2e-only)	mode=e2e; shift ;;
 esac
 O=${1:-build}
+SAN=${2:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-MIGRATE=${MIGRATE:-$top/$O/migrate}
-export MIGRATE
 : "${MIGRATE_CORPUS:=$top/../shared/corpus}"
 export MIGRATE_CORPUS
+: "${MIGRATE_SANITIZED_SKIP:=t0051-autogen-ops.sh t0052-autogen-pg-objects.sh t0054-autogen-quoting.sh t0056-autogen-ops-more.sh}"
 
 pgdir=$(mktemp -d /tmp/migrate-pg.XXXXXX)
 trap 'sh "$top/tests/pg.sh" stop "$pgdir"' EXIT
@@ -35,9 +40,12 @@ export XDG_CACHE_HOME
 passed=0
 failed=0
 failures=
+logs=$pgdir/logs
+mkdir -p "$logs"
 
-if [ "$mode" != e2e ]; then
-	for t in "$O"/unit/test-*; do
+# run_unit DIR TAG: every cmocka test of DIR.
+run_unit() {
+	for t in "$1"/unit/test-*; do
 		[ -x "$t" ] || continue
 		# shellcheck disable=SC2086
 		out=$(${VALGRIND:-} "$t" 2>&1)
@@ -50,22 +58,28 @@ if [ "$mode" != e2e ]; then
 		if [ $rc -ne 0 ] && [ -z "$f" ]; then
 			failed=$((failed + 1))	# crashed before its summary
 		fi
-		[ $rc -ne 0 ] && failures="$failures $(basename "$t")"
+		[ $rc -ne 0 ] && failures="$failures $2$(basename "$t")"
 	done
-fi
+}
 
-if [ "$mode" != unit ]; then
-	# the scripts run MIGRATE_TEST_JOBS at a time (default: the cores);
-	# each uses databases and files of its own; their output is printed
-	# in order
+# run_e2e DIR TAG SKIP: the end-to-end scripts on DIR/migrate, but those
+# in SKIP, MIGRATE_TEST_JOBS at a time (each uses databases and files of
+# its own); their output printed in order.
+run_e2e() {
+	MIGRATE=${MIGRATE_BIN:-$top/$1/migrate}
+	export MIGRATE
 	jobs=${MIGRATE_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
-	logs=$pgdir/logs
-	mkdir -p "$logs"
-	# shellcheck disable=SC2016
-	ls tests/e2e/t[0-9]*.sh | xargs -P "$jobs" -I{} sh -c \
-	    's=$(date +%s); sh "$1" >"$2/$(basename "$1").out" 2>&1; echo $? >"$2/$(basename "$1").rc"; echo $(($(date +%s) - s)) $(basename "$1") >>"$2/times"' \
-	    sh {} "$logs"
+	files=
 	for t in tests/e2e/t[0-9]*.sh; do
+		case " $3 " in *" $(basename "$t") "*) continue ;; esac
+		files="$files $t"
+	done
+	rm -f "$logs"/*.out "$logs"/*.rc
+	# shellcheck disable=SC2016,SC2086
+	printf '%s\n' $files | xargs -P "$jobs" -I{} sh -c \
+	    's=$(date +%s); sh "$1" >"$2/$(basename "$1").out" 2>&1; echo $? >"$2/$(basename "$1").rc"; echo $(($(date +%s) - s)) $3$(basename "$1") >>"$2/times"' \
+	    sh {} "$logs" "$2"
+	for t in $files; do
 		b=$(basename "$t")
 		out=$(cat "$logs/$b.out" 2>/dev/null)
 		rc=$(cat "$logs/$b.rc" 2>/dev/null || echo 1)
@@ -77,11 +91,22 @@ if [ "$mode" != unit ]; then
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 			failed=$((failed + 1))
 		fi
-		[ "$rc" -ne 0 ] && failures="$failures $b"
+		[ "$rc" -ne 0 ] && failures="$failures $2$b"
 	done
+}
+
+[ "$mode" != e2e ] && run_unit "$O" ""
+[ "$mode" != unit ] && run_e2e "$O" "" ""
+if [ -n "$SAN" ]; then
+	echo "# again on $SAN (ASan+UBSan): unit tests, end-to-end but $MIGRATE_SANITIZED_SKIP"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	export ASAN_OPTIONS UBSAN_OPTIONS
+	[ "$mode" != e2e ] && run_unit "$SAN" "asan:"
+	[ "$mode" != unit ] && run_e2e "$SAN" "asan:" "$MIGRATE_SANITIZED_SKIP"
 fi
 
-if [ -s "${logs:-}/times" ]; then
+if [ -s "$logs/times" ]; then
 	echo "slowest: $(sort -rn "$logs/times" | head -5 | awk '{ printf "%s %ss, ", $2, $1 }')"
 fi
 [ -n "$failures" ] && echo "failing:$failures"
