@@ -872,6 +872,7 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	struct revset		 rows = REVSET_INIT;
 	struct version		 v;
 	struct cmd_compare	 cmp;
+	struct strbuf		 graph = STRBUF_INIT;
 	size_t			 i, npending = 0;
 	int			 rc, json, missing = 0;
 
@@ -884,9 +885,21 @@ cmd_check_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	c.tag = "drift";
 	c.model = "the model";
 	c.db = "the database";
-	if ((rc = cmd_json(&json, args, err)) != 0 ||
-	    (rc = graph_load(&g, ctx->config, err)) != 0)
+	if ((rc = cmd_json(&json, args, err)) != 0)
 		goto done;
+	/* every script that does not read, every id, parent and cycle */
+	if ((rc = graph_load_all(&g, ctx->config, &graph, err)) != 0) {
+		const char	*p, *nl;
+
+		if (graph.len == 0)
+			goto done;
+		err_release(err);
+		for (p = graph.buf; (nl = strchr(p, '\n')) != NULL;
+		    p = nl + 1)
+			cmd_check_problem(&c, "graph: %.*s", (int)(nl - p),
+			    p);
+		goto report;
+	}
 	c.g = g;
 	if ((rc = cmd_check_heads(&c, args_get(args, "heads"), err)) != 0 ||
 	    (args_get(args, "base") != NULL && (rc = cmd_check_base(&c,
@@ -970,6 +983,7 @@ done:
 	revset_release(&rows);
 	strbuf_release(&c.out);
 	strbuf_release(&c.warn);
+	strbuf_release(&graph);
 	graph_free(g);
 	return rc;
 }

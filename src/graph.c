@@ -134,11 +134,21 @@ graph_label(const struct graph *g, const char *name, size_t len)
 	return NULL;
 }
 
+/*
+ * The error in err, about r's file at line: the build stops on it, or,
+ * collecting problems, it becomes one and the build goes on (0).
+ */
 static int
-graph_error_at(struct err *err, const struct rev *r, unsigned line)
+graph_error_at(struct graph *g, struct err *err, const struct rev *r,
+    unsigned line)
 {
 	err_set_path(err, r->script->path, line);
-	return err->code;
+	if (g->problems == NULL)
+		return err->code;
+	err_format(g->problems, err);
+	strbuf_addch(g->problems, '\n');
+	err_release(err);
+	return 0;
 }
 
 /* Index every id; a duplicate (or one differing only in case) fails. */
@@ -147,6 +157,7 @@ graph_index(struct graph *g, struct err *err)
 {
 	size_t		 i, j;
 	struct rev	*r, *o;
+	int		 rc;
 
 	g->nslots = 16;
 	while (g->nslots < g->nrevs * 2)
@@ -155,17 +166,18 @@ graph_index(struct graph *g, struct err *err)
 	for (i = 0; i < g->nrevs; i++) {
 		r = &g->revs[i];
 		j = graph_hash(r->id, strlen(r->id)) & (g->nslots - 1);
-		while ((o = g->slots[j]) != NULL) {
-			if (strcasecmp(o->id, r->id) == 0) {
-				err_set(err, MG_ECONFIG, "revision id '%s' is "
-				    "also the id of '%s'%s", r->id,
-				    o->script->path, strcmp(o->id, r->id) ?
-				    " (ids differ only in case)" : "");
-				return graph_error_at(err, r, 0);
-			}
+		while ((o = g->slots[j]) != NULL &&
+		    strcasecmp(o->id, r->id) != 0)
 			j = (j + 1) & (g->nslots - 1);
+		if (o == NULL) {
+			g->slots[j] = r;
+			continue;
 		}
-		g->slots[j] = r;
+		err_set(err, MG_ECONFIG, "revision id '%s' is also the id of "
+		    "'%s'%s", r->id, o->script->path, strcmp(o->id, r->id) ?
+		    " (ids differ only in case)" : "");
+		if ((rc = graph_error_at(g, err, r, r->script->rev_line)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -176,6 +188,7 @@ graph_link(struct graph *g, struct err *err)
 	const struct graph_label	*l;
 	struct rev			*r, *p;
 	size_t				 i, j, k;
+	int				 rc;
 
 	/* labels first: Depends On may name one */
 	for (i = 0; i < g->nrevs; i++) {
@@ -187,13 +200,19 @@ graph_link(struct graph *g, struct err *err)
 				err_set(err, MG_ECONFIG, "branch label '%s' is "
 				    "also on revision %s ('%s')", name,
 				    l->rev->id, l->rev->script->path);
-				return graph_error_at(err, r, 0);
+				if ((rc = graph_error_at(g, err, r,
+				    r->script->labels_line)) != 0)
+					return rc;
+				continue;
 			}
 			if ((p = graph_get(g, name)) != NULL) {
 				err_set(err, MG_ECONFIG, "branch label '%s' is "
 				    "the id of revision '%s'", name,
 				    p->script->path);
-				return graph_error_at(err, r, 0);
+				if ((rc = graph_error_at(g, err, r,
+				    r->script->labels_line)) != 0)
+					return rc;
+				continue;
 			}
 			g->labels = xrealloc(g->labels, (g->nlabels + 1) *
 			    sizeof *g->labels);
@@ -207,16 +226,18 @@ graph_link(struct graph *g, struct err *err)
 		r = &g->revs[i];
 		r->parents = xcalloc(r->script->ndown + 1, sizeof *r->parents);
 		for (j = 0; j < r->script->ndown; j++) {
-			if ((p = graph_get(g, r->script->down[j])) == NULL) {
+			if ((p = graph_get(g, r->script->down[j])) == NULL)
 				err_set(err, MG_ECONFIG, "revision %s revises "
 				    "'%s', which does not exist", r->id,
 				    r->script->down[j]);
-				return graph_error_at(err, r, 0);
-			}
-			if (p == r) {
+			else if (p == r)
 				err_set(err, MG_ECONFIG, "revision %s revises "
 				    "itself", r->id);
-				return graph_error_at(err, r, 0);
+			if (p == NULL || p == r) {
+				if ((rc = graph_error_at(g, err, r,
+				    r->script->revises_line)) != 0)
+					return rc;
+				continue;
 			}
 			r->parents[r->nparents++] = p;
 			graph_push(&p->children, &p->nchildren,
@@ -233,7 +254,10 @@ graph_link(struct graph *g, struct err *err)
 				err_set(err, MG_ECONFIG, "revision %s depends "
 				    "on '%s', which is neither a revision "
 				    "nor a branch label", r->id, d);
-				return graph_error_at(err, r, 0);
+				if ((rc = graph_error_at(g, err, r,
+				    r->script->depends_line)) != 0)
+					return rc;
+				continue;
 			}
 			for (k = 0; k < r->nparents && r->parents[k] != p; k++)
 				;
@@ -291,9 +315,10 @@ graph_cycle_error(struct graph *g, const unsigned char *placed,
 	} while (r != start);
 	strbuf_addstr(&sb, " (each revises or depends on the next)");
 	err_set(err, MG_ECONFIG, "%s", sb.buf);
-	err_set_path(err, start->script->path, 0);
 	strbuf_release(&sb);
 	xfree(seen);
+	/* the order is not whole: collecting or not, the build stops */
+	(void)graph_error_at(g, err, start, start->script->revises_line);
 	return MG_ECONFIG;
 }
 
@@ -363,9 +388,9 @@ graph_label_members(struct graph *g, struct graph_label *l)
 	}
 }
 
-int
-graph_build(struct graph **out, struct script **scripts, size_t n,
-    struct err *err)
+static int
+graph_build_all(struct graph **out, struct script **scripts, size_t n,
+    struct strbuf *problems, struct err *err)
 {
 	struct graph	*g;
 	size_t		 i;
@@ -373,6 +398,7 @@ graph_build(struct graph **out, struct script **scripts, size_t n,
 
 	*out = NULL;
 	g = xcalloc(1, sizeof *g);
+	g->problems = problems;
 	g->revs = xcalloc(n + 1, sizeof *g->revs);
 	for (i = 0; i < n; i++) {
 		g->revs[i].script = scripts[i];
@@ -384,6 +410,11 @@ graph_build(struct graph **out, struct script **scripts, size_t n,
 	    (rc = graph_link(g, err)) != 0 ||
 	    (rc = graph_sort(g, err)) != 0)
 		goto done;
+	if (problems != NULL && problems->len > 0) {
+		rc = err_set(err, MG_ECONFIG, "the revision graph has "
+		    "problems");
+		goto done;
+	}
 	for (i = 0; i < g->nlabels; i++)
 		graph_label_members(g, &g->labels[i]);
 	for (i = 0; i < g->nrevs; i++) {
@@ -395,12 +426,23 @@ graph_build(struct graph **out, struct script **scripts, size_t n,
 			graph_push(&g->bases, &g->nbases, &g->abases, r);
 	}
 done:
+	g->problems = NULL;
 	if (rc != 0) {
+		if (problems != NULL && problems->len > 0 && err->code == 0)
+			err_set(err, MG_ECONFIG, "the revision graph has "
+			    "problems");
 		graph_free(g);
 		return rc;
 	}
 	*out = g;
 	return 0;
+}
+
+int
+graph_build(struct graph **out, struct script **scripts, size_t n,
+    struct err *err)
+{
+	return graph_build_all(out, scripts, n, NULL, err);
 }
 
 static int
@@ -472,7 +514,7 @@ graph_locations(char ***out, size_t *n, const struct config *cfg,
 	const char	*seps = " \t\n,", *p;
 	struct strbuf	 sb = STRBUF_INIT;
 	char		*loc;
-	size_t		 len;
+	size_t		 len, alloc = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -517,7 +559,8 @@ graph_locations(char ***out, size_t *n, const struct config *cfg,
 		if (p[0] != '/')
 			strbuf_addf(&sb, "%s/", cfg->here);
 		strbuf_add(&sb, p, len);
-		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		/* doubled, not grown by one: a value may hold many */
+		XGROW(*out, alloc, *n + 1);
 		(*out)[(*n)++] = strbuf_detach(&sb, NULL);
 		while (p[len] != '\0' && strchr(seps, p[len]) == NULL)
 			len++;
@@ -539,6 +582,13 @@ graph_locations_free(char **v, size_t n)
 int
 graph_load(struct graph **out, const struct config *cfg, struct err *err)
 {
+	return graph_load_all(out, cfg, NULL, err);
+}
+
+int
+graph_load_all(struct graph **out, const struct config *cfg,
+    struct strbuf *problems, struct err *err)
+{
 	char		**dirs = NULL, **paths = NULL;
 	struct script	**scripts = NULL;
 	size_t		  ndirs = 0, n = 0, alloc = 0, i, nscripts = 0;
@@ -559,11 +609,18 @@ graph_load(struct graph **out, const struct config *cfg, struct err *err)
 		qsort(paths, n, sizeof *paths, graph_cmp_path);
 	scripts = xcalloc(n + 1, sizeof *scripts);
 	for (i = 0; i < n; i++) {
-		if ((rc = script_read(&scripts[i], paths[i], err)) != 0)
+		if ((rc = script_read(&scripts[nscripts], paths[i],
+		    err)) != 0 && problems == NULL)
 			goto done;
+		if (rc != 0) {		/* a problem; the next script */
+			err_format(problems, err);
+			strbuf_addch(problems, '\n');
+			err_release(err);
+			continue;
+		}
 		nscripts++;
 	}
-	rc = graph_build(out, scripts, n, err);
+	rc = graph_build_all(out, scripts, nscripts, problems, err);
 	nscripts = 0;
 done:
 	for (i = 0; i < nscripts; i++)
@@ -800,7 +857,9 @@ graph_spec_check(const char *spec, struct err *err)
 		rest = at + 1;
 	}
 	sign = rest + strcspn(rest, "+-");
-	if (*rest == '\0' || strpbrk(spec, ": \t\n") != NULL ||
+	/* ids and labels are letters, digits and '_': nothing else is */
+	if (*rest == '\0' || spec[strspn(spec, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@+-")] != '\0' ||
 	    strchr(rest, '@') != NULL ||
 	    (*sign != '\0' && graph_parse_rel(&n, sign) != 0))
 		return graph_spec_error(err, spec);
@@ -1146,19 +1205,27 @@ void
 graph_stamp_rows(struct revset *out, const struct graph *g,
     const struct revset *rows, const struct revset *targets)
 {
-	unsigned char	*related;
-	size_t		 i;
+	unsigned char	*below, *above;
+	size_t		 i, k;
 
 	memset(out, 0, sizeof *out);
-	related = xcalloc(g->nrevs + 1, 1);
-	graph_ancestors(related, g, targets);
+	below = xcalloc(g->nrevs + 1, 1);
+	above = xcalloc(g->nrevs + 1, 1);
+	graph_ancestors(below, g, targets);
+	/*
+	 * Apart: graph_descendants follows every mark it meets, so in one
+	 * array it would take the other branches of an ancestor of one
+	 * target for descendants of another.
+	 */
 	for (i = 0; i < targets->n; i++)
-		graph_descendants(related, g, targets->v[i], 0);
+		graph_descendants(above, g, targets->v[i], 0);
 	for (i = 0; i < rows->n; i++) {
-		if (!related[rows->v[i]->index])
+		k = rows->v[i]->index;
+		if (!below[k] && !above[k])
 			revset_add(out, rows->v[i]);
 	}
 	for (i = 0; i < targets->n; i++)
 		revset_add(out, targets->v[i]);
-	xfree(related);
+	xfree(below);
+	xfree(above);
 }

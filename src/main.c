@@ -108,13 +108,9 @@ main_print_error(const struct cmd_ctx *ctx, const struct err *err)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 
-	if (err->path != NULL && err->line > 0)
-		strbuf_addf(&sb, "%s:%u: ", err->path, err->line);
-	else if (err->path != NULL)
-		strbuf_addf(&sb, "%s: ", err->path);
-	else
+	if (err->path == NULL)
 		strbuf_addstr(&sb, "migrate: ");
-	strbuf_addstr(&sb, err->msg != NULL ? err->msg : "unknown error");
+	err_format(&sb, err);
 	if (ctx->verbose && err->src_file != NULL)
 		strbuf_addf(&sb, " [%s:%d]", err->src_file, err->src_line);
 	fprintf(stderr, "%s\n", sb.buf);

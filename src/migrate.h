@@ -107,6 +107,10 @@ struct script {
 	size_t			  ndown;
 	size_t			  revises_at;	/* its value in text */
 	size_t			  revises_len;
+	unsigned		  rev_line;	/* the header's lines of */
+	unsigned		  revises_line;	/* these fields, 0 if none */
+	unsigned		  labels_line;
+	unsigned		  depends_line;
 	char			**labels;	/* Branch Labels */
 	size_t			  nlabels;
 	char			**depends;	/* Depends On: ids or labels */
@@ -190,6 +194,7 @@ struct graph {
 	size_t			  abases;
 	struct graph_label	 *labels;
 	size_t			  nlabels;
+	struct strbuf		 *problems;	/* building: see graph_load_all */
 };
 
 /* A set of revisions: version rows, or the revisions a spec names. */
@@ -233,6 +238,13 @@ struct plan {
  */
 int		 graph_load(struct graph **out, const struct config *,
 		    struct err *);
+/*
+ * The same, but every script that does not parse and every graph error
+ * is one line of problems ("path:line: message") and the load goes on to
+ * find the next; MG_ECONFIG when there is any (with err saying so).
+ */
+int		 graph_load_all(struct graph **out, const struct config *,
+		    struct strbuf *problems, struct err *);
 /* Build from scripts, taking them (the array's slots become NULL). */
 int		 graph_build(struct graph **out, struct script **scripts,
 		    size_t n, struct err *);

@@ -14,6 +14,7 @@
 
 #define SCRIPT_MARK_UP		"-- migrate:upgrade"
 #define SCRIPT_MARK_DOWN	"-- migrate:downgrade"
+#define SCRIPT_NAME_MAX		255	/* bytes of a file name (NAME_MAX) */
 
 /* The header fields, in the order the template writes them. */
 enum script_field {
@@ -31,6 +32,15 @@ static const char *const script_field_names[FIELD_COUNT] = {
 	"Revision ID", "Revises", "Create Date", "Branch Labels",
 	"Depends On", "Transactional", "Author"
 };
+
+/*
+ * A value quoted in a message: its first SCRIPT_ECHO bytes, then "..."
+ * (a header line can be megabytes long): "'%.*s%s'", SCRIPT_CUT(len, p).
+ */
+#define SCRIPT_ECHO	60
+#define SCRIPT_CUT(len, p) \
+	(int)((len) > SCRIPT_ECHO ? SCRIPT_ECHO : (len)), (p), \
+	(len) > SCRIPT_ECHO ? "..." : ""
 
 /* One line of the file: where it starts, its length without the EOL. */
 struct script_line {
@@ -114,16 +124,16 @@ script_parse_list(char ***v, size_t *n, const char *p, size_t len,
 		while (i < len && p[i] != ',' && !isspace((unsigned char)p[i]))
 			i++;
 		if (!script_valid_id(p + start, i - start))
-			return err_set(err, MG_ECONFIG, "'%s': '%.*s' is not "
-			    "a valid revision id or label (letters, digits "
-			    "and '_', at most %d)", field, (int)(i - start),
-			    p + start, SCRIPT_ID_MAX);
+			return err_set(err, MG_ECONFIG, "'%s': '%.*s%s' is "
+			    "not a valid revision id or label (letters, "
+			    "digits and '_', at most %d)", field,
+			    SCRIPT_CUT(i - start, p + start), SCRIPT_ID_MAX);
 		for (j = 0; j < *n; j++) {
 			if (strlen((*v)[j]) == i - start &&
 			    memcmp((*v)[j], p + start, i - start) == 0)
 				return err_set(err, MG_ECONFIG, "'%s' names "
-				    "'%.*s' twice", field, (int)(i - start),
-				    p + start);
+				    "'%.*s%s' twice", field,
+				    SCRIPT_CUT(i - start, p + start));
 		}
 		script_strv_push(v, n, p + start, i - start);
 	}
@@ -185,10 +195,10 @@ script_set_field(struct script *s, int f, const char *v, size_t vlen,
 	switch (f) {
 	case FIELD_REVISION:
 		if (!script_valid_id(v, vlen))
-			return err_set(err, MG_ECONFIG, "'Revision ID: %.*s' "
-			    "is not a valid revision id (letters, digits and "
+			return err_set(err, MG_ECONFIG, "'Revision ID: %.*s%s'"
+			    " is not a valid revision id (letters, digits and "
 			    "'_', at most %d; not head, heads, base or "
-			    "current)", (int)vlen, v, SCRIPT_ID_MAX);
+			    "current)", SCRIPT_CUT(vlen, v), SCRIPT_ID_MAX);
 		s->rev = xstrndup(v, vlen);
 		return 0;
 	case FIELD_REVISES:
@@ -205,8 +215,8 @@ script_set_field(struct script *s, int f, const char *v, size_t vlen,
 		    "Depends On", err);
 	case FIELD_TRANSACTIONAL:
 		if (script_parse_bool(&s->transactional, v, vlen) != 0)
-			return err_set(err, MG_ECONFIG, "'Transactional: %.*s'"
-			    " must be yes or no", (int)vlen, v);
+			return err_set(err, MG_ECONFIG, "'Transactional: "
+			    "%.*s%s' must be yes or no", SCRIPT_CUT(vlen, v));
 		return 0;
 	case FIELD_AUTHOR:
 		s->author = xstrndup(v, vlen);
@@ -254,7 +264,8 @@ script_parse_header(struct script *s, size_t *body, struct err *err)
 			if (clen == 0)
 				continue;
 			rc = err_set(err, MG_ECONFIG, "expected 'Field: value'"
-			    " in the header, found '%.*s'", (int)clen, c);
+			    " in the header, found '%.*s%s'", SCRIPT_CUT(clen,
+			    c));
 			goto done;
 		}
 		if (seen[f]) {
@@ -273,6 +284,10 @@ script_parse_header(struct script *s, size_t *body, struct err *err)
 			goto done;
 	}
 	*body = off;
+	s->rev_line = seen[FIELD_REVISION];
+	s->revises_line = seen[FIELD_REVISES];
+	s->labels_line = seen[FIELD_BRANCH_LABELS];
+	s->depends_line = seen[FIELD_DEPENDS_ON];
 	if (!seen[FIELD_REVISION] || !seen[FIELD_REVISES]) {
 		rc = err_set(err, MG_ECONFIG, "the header has no '%s:' line "
 		    "(a revision script starts with '-- message', then "
@@ -558,6 +573,11 @@ script_file_name(struct strbuf *out, const char *tmpl, const char *rev,
 			if (isdigit((unsigned char)*q) && *q != '0')
 				break;
 		}
+		/* no file is named that long: refuse before padding 10^8 */
+		if (pad > SCRIPT_NAME_MAX)
+			return err_set(err, MG_ECONFIG, "file_template: width "
+			    "%d in '%%(%.*s)' is more than a file name holds",
+			    pad, (int)nlen, name);
 		strbuf_addf(out, "%0*ld", pad, v);
 		p = close + 2 + slen;
 	}
@@ -565,6 +585,9 @@ script_file_name(struct strbuf *out, const char *tmpl, const char *rev,
 	    strcmp(out->buf, "..") == 0 || out->len == 0)
 		return err_set(err, MG_ECONFIG, "file_template gives '%s', "
 		    "which is not a plain file name", out->buf);
+	if (out->buf[0] == '.')		/* the graph skips dot files */
+		return err_set(err, MG_ECONFIG, "file_template gives '%s', "
+		    "a hidden file that no command would read", out->buf);
 	return 0;
 }
 

@@ -91,6 +91,16 @@ err_set_path(struct err *e, const char *path, unsigned line)
 }
 
 void
+err_format(struct strbuf *out, const struct err *e)
+{
+	if (e->path != NULL && e->line > 0)
+		strbuf_addf(out, "%s:%u: ", e->path, e->line);
+	else if (e->path != NULL)
+		strbuf_addf(out, "%s: ", e->path);
+	strbuf_addstr(out, e->msg != NULL ? e->msg : "unknown error");
+}
+
+void
 err_release(struct err *e)
 {
 	xfree(e->msg);

@@ -55,6 +55,9 @@ void	err_append(struct err *, const char *fmt, ...)
  * unless one is set (a lower layer may know the line but not the file).
  */
 void	err_set_path(struct err *, const char *path, unsigned line);
+/* "path:line: message" (as much of it as is known) onto out. */
+struct strbuf;
+void	err_format(struct strbuf *out, const struct err *);
 void	err_release(struct err *);
 /* Exit code for an error: 0, 1 or 2. */
 int	err_exit_code(const struct err *);

@@ -110,7 +110,7 @@ test_expect_success 'duplicate ids in two files: both files named' '
 	run_migrate 2 heads
 	one_line
 	test ! -s out
-	expect_text "$PWD/$V/b2_again.sql: revision id ${q}b2$q is also the id of $q$PWD/$V/b2.sql$q" err
+	expect_text "$PWD/$V/b2_again.sql:3: revision id ${q}b2$q is also the id of $q$PWD/$V/b2.sql$q" err
 '
 
 test_expect_success 'ids differing only in case are duplicates' '
@@ -133,7 +133,7 @@ test_expect_success 'a missing parent names the file' '
 	rev d4 nosuch
 	run_migrate 2 heads
 	one_line
-	expect_text "$PWD/$V/d4.sql: revision d4 revises '"'nosuch'"', which does not exist" err
+	expect_text "$PWD/$V/d4.sql:4: revision d4 revises '"'nosuch'"', which does not exist" err
 '
 
 test_expect_success 'a missing parent among several names the file' '
@@ -142,7 +142,7 @@ test_expect_success 'a missing parent among several names the file' '
 	rev m5 "b2, gone1"
 	run_migrate 2 history
 	one_line
-	expect_text "$PWD/$V/m5.sql: revision m5 revises '"'gone1'"', which does not exist" err
+	expect_text "$PWD/$V/m5.sql:4: revision m5 revises '"'gone1'"', which does not exist" err
 '
 
 test_expect_success 'a cycle: revision cycle: a -> b -> a' '
@@ -177,7 +177,7 @@ test_expect_success 'a revision revising itself' '
 	rev s1 s1
 	run_migrate 2 heads
 	one_line
-	expect_text "$PWD/$V/s1.sql: revision s1 revises itself" err
+	expect_text "$PWD/$V/s1.sql:4: revision s1 revises itself" err
 '
 
 test_expect_success 'a script without an upgrade part' '

@@ -116,15 +116,36 @@ pending: $head (add comments) is not applied (the database is at 8c41d07e2b95)" 
 		expect_grep "nosuch" err
 	'
 
-	test_expect_success "$d: configuration and graph errors: exit 2" '
+	test_expect_success "$d: graph problems: every one listed, exit 1; usage errors: exit 2" '
 		new_db ck_conf
 		project
 		run_migrate 0 upgrade head
-		printf "this is not a header\n" >migrations/versions/zz_broken.sql
-		run_migrate 2 check
+		V=$PWD/migrations/versions
+		printf "this is not a header\n" >$V/zz_broken.sql
+		# an orphan (its parent is not there), an id twice, one in
+		# another case
+		sed "s/^-- Revision ID: $head\$/-- Revision ID: f00000000001/; s/^-- Revises: .*/-- Revises: gone/" \
+		    $V/${head}_add_comments.sql >$V/f00000000001_orphan.sql
+		cp $V/${head}_add_comments.sql $V/a_again.sql
+		sed "s/^-- Revision ID: $head\$/-- Revision ID: E29D6F4A0C18/" \
+		    $V/${head}_add_comments.sql >$V/b_case.sql
+		run_migrate 1 check
+		expect_text "graph: $V/zz_broken.sql:1: the header has no ${sq}Revision ID:$sq line (a revision script starts with ${sq}-- message$sq, then ${sq}-- Revision ID: ...$sq and ${sq}-- Revises: ...$sq)
+graph: $V/b_case.sql:3: revision id ${sq}E29D6F4A0C18$sq is also the id of $sq$V/a_again.sql$sq (ids differ only in case)
+graph: $V/${head}_add_comments.sql:3: revision id ${sq}$head$sq is also the id of $sq$V/a_again.sql$sq
+graph: $V/f00000000001_orphan.sql:4: revision f00000000001 revises ${sq}gone$sq, which does not exist" out
+		expect_text "migrate: check failed: 4 problems" err
+		run_migrate 1 check --format json
+		/usr/bin/python3 -c "
+import json
+d = json.load(open(\"out\"))
+assert [p[\"kind\"] for p in d[\"problems\"]] == [\"graph\"] * 4, d
+"
+		# other commands stop at the first, exit 2
+		run_migrate 2 heads
 		one_line
-		expect_grep "zz_broken.sql" err
-		rm migrations/versions/zz_broken.sql
+		rm $V/zz_broken.sql $V/f00000000001_orphan.sql $V/a_again.sql $V/b_case.sql
+		run_migrate 0 check
 		run_migrate 2 check --nosuch
 		run_migrate 2 check extra-arg
 	'
