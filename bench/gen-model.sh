@@ -7,11 +7,20 @@
 # table half-way back, a named unique and a named check constraint, and one
 # or two indexes (a composite one on every other table). Deterministic: no
 # randomness, the same N gives the same bytes.
+# With PYFILE, the same model for Alembic too: SQLAlchemy Table objects in
+# one MetaData (`metadata`), the same names, types, nullability, server
+# defaults, keys, constraints and indexes, written to PYFILE (models.py).
 set -eu
-n=$1 dir=$2
+n=$1 dir=$2 py=${3:-}
 rm -rf "$dir"
 mkdir -p "$dir"
-awk -v n="$n" -v dir="$dir" 'BEGIN {
+awk -v n="$n" -v dir="$dir" -v py="$py" 'BEGIN {
+	if (py != "") {
+		printf "# bench/gen-model.sh %d: the model of the SQL files, for Alembic\n", n > py
+		printf "from sqlalchemy import (\n    REAL, TIMESTAMP, BigInteger, Boolean, CheckConstraint, Column, Date,\n" > py
+		printf "    ForeignKey, Index, Integer, MetaData, Numeric, String, Table, Text,\n" > py
+		printf "    UniqueConstraint, text)\n\nmetadata = MetaData()\n" > py
+	}
 	for (i = 1; i <= n; i++) {
 		t = sprintf("t%05d", i)
 		f = sprintf("%s/model_%03d.sql", dir, int((i - 1) / 100))
@@ -42,5 +51,33 @@ awk -v n="$n" -v dir="$dir" 'BEGIN {
 		if (i % 2 == 0)
 			printf "CREATE INDEX ix_%s_name_created ON %s (name, created_at DESC);\n", t, t > f
 		printf "\n" > f
+		if (py == "")
+			continue
+		printf "\nt = Table(\n    \"%s\", metadata,\n", t > py
+		printf "    Column(\"id\", Integer, primary_key=True, autoincrement=False),\n" > py
+		if (i > 1)
+			printf "    Column(\"parent_id\", Integer, ForeignKey(\"t%05d.id\", ondelete=\"CASCADE\")),\n", i - 1 > py
+		else
+			printf "    Column(\"parent_id\", Integer),\n" > py
+		if (i > 2)
+			printf "    Column(\"ref_id\", Integer, ForeignKey(\"t%05d.id\"), nullable=False),\n", int(i / 2) > py
+		else
+			printf "    Column(\"ref_id\", Integer, nullable=False),\n" > py
+		printf "    Column(\"code\", String(32), nullable=False),\n" > py
+		printf "    Column(\"name\", String(%d)),\n", 100 + i % 7 * 50 > py
+		printf "    Column(\"note\", Text, nullable=False, server_default=text(\"\x27%s\x27\")),\n", t > py
+		printf "    Column(\"amount\", Numeric(12, 2), nullable=False, server_default=text(\"0\")),\n" > py
+		printf "    Column(\"qty\", Integer, nullable=False, server_default=text(\"%d\")),\n", i % 5 > py
+		printf "    Column(\"ratio\", REAL),\n" > py
+		printf "    Column(\"total\", BigInteger),\n" > py
+		printf "    Column(\"active\", Boolean, nullable=False, server_default=text(\"FALSE\")),\n" > py
+		printf "    Column(\"born_on\", Date),\n" > py
+		printf "    Column(\"created_at\", TIMESTAMP, nullable=False,\n           server_default=text(\"CURRENT_TIMESTAMP\")),\n" > py
+		printf "    UniqueConstraint(\"code\", name=\"uq_%s_code\"),\n", t > py
+		printf "    CheckConstraint(\"qty >= 0 AND amount >= 0\", name=\"ck_%s_qty\"),\n", t > py
+		printf ")\n" > py
+		printf "Index(\"ix_%s_parent_id\", t.c.parent_id)\n", t > py
+		if (i % 2 == 0)
+			printf "Index(\"ix_%s_name_created\", t.c.name, t.c.created_at.desc())\n", t > py
 	}
 }'
