@@ -16,8 +16,12 @@ DATADIR	 = $(PREFIX)/share/migrate
 O	?= build
 CC	?= cc
 PKGS	 = sqlite3 libpq libgit2 inih
+# libpq and libgit2 are not linked but loaded when first used (src/dynlib.c):
+# with them, every command started 5 times slower. Their headers only.
+# dlopen is in libc since glibc 2.34; an older one needs -ldl here.
+LINK_PKGS = sqlite3 inih
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN	 = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -51,7 +55,7 @@ LIB_OBJS += src/diff.o
 LIB_OBJS += src/rename.o
 LIB_OBJS += src/lint.o
 LIB_OBJS += src/gitref.o
-LIB_OBJS += src/gitref.o
+LIB_OBJS += src/dynlib.o
 LIB_OBJS += src/dialect.o
 LIB_OBJS += src/dialect-sqlite.o
 LIB_OBJS += src/dialect-sqlite-reflect.o

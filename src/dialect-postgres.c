@@ -1,8 +1,10 @@
 /*
  * The PostgreSQL dialect, over libpq: connect from a parsed URL, run SQL in
  * the simple protocol, query with text parameters, and a session advisory
- * lock for migrations, on a connection of its own.
+ * lock for migrations, on a connection of its own. libpq is loaded when a
+ * connection is made (dynlib.h), so that nothing else pays for it.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +13,40 @@
 #include <libpq-fe.h>
 
 #include "dialect.h"
+#include "dynlib.h"
 
 #define PG_LOCK_POLL_MS	100
 
+/* The libpq functions this file calls, each typed by libpq-fe.h. */
+#define PG_LIB_FUNCS(X)							\
+	X(PQbackendPID) X(PQclear) X(PQconnectdbParams)			\
+	X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQfinish)		\
+	X(PQfname) X(PQfreemem) X(PQgetCopyData) X(PQgetResult)		\
+	X(PQgetisnull) X(PQgetvalue) X(PQhost) X(PQnfields)		\
+	X(PQntuples) X(PQparameterStatus) X(PQport) X(PQputCopyEnd)	\
+	X(PQresultErrorField) X(PQresultStatus) X(PQserverVersion)	\
+	X(PQsetNoticeProcessor) X(PQstatus)
+
+/* libpq as loaded for one connection: c->pq.PQexec(...). */
+struct pg_lib {
+	void	*handle;
+#define PG_LIB_MEMBER(f)	__typeof__(f)	*f;
+	PG_LIB_FUNCS(PG_LIB_MEMBER)
+#undef PG_LIB_MEMBER
+};
+
+static const struct dynlib_sym pg_lib_syms[] = {
+#define PG_LIB_SYM(f)	{ #f, offsetof(struct pg_lib, f) },
+	PG_LIB_FUNCS(PG_LIB_SYM)
+#undef PG_LIB_SYM
+};
+
+/* The SONAME, then the development link. */
+static const char *const pg_lib_names[] = { "libpq.so.5", "libpq.so", NULL };
+
 struct pg_conn {
 	struct conn	 base;
+	struct pg_lib	 pq;
 	PGconn		*pg;
 	PGconn		*lockpg;	/* holds the migration lock, or NULL */
 	char		**keys;		/* connection parameters, to open */
@@ -47,9 +78,9 @@ pg_disconnect(struct conn *conn)
 	if (c == NULL)
 		return;
 	if (c->pg != NULL)
-		PQfinish(c->pg);
+		c->pq.PQfinish(c->pg);
 	if (c->lockpg != NULL)
-		PQfinish(c->lockpg);
+		c->pq.PQfinish(c->lockpg);
 	for (i = 0; c->keys != NULL && c->keys[i] != NULL; i++) {
 		xfree(c->keys[i]);
 		xfree(c->vals[i]);
@@ -59,6 +90,7 @@ pg_disconnect(struct conn *conn)
 	xfree(c->password);
 	xfree(c->base.display_url);
 	xfree(c->base.server_version);
+	dynlib_close(c->pq.handle);
 	xfree(c);
 }
 
@@ -89,18 +121,18 @@ pg_open(PGconn **out, struct pg_conn *c, PGconn *same, struct err *err)
 	}
 	if (same != NULL) {
 		keys[n] = "host";
-		vals[n++] = PQhost(same);
+		vals[n++] = c->pq.PQhost(same);
 		keys[n] = "port";
-		vals[n++] = PQport(same);
+		vals[n++] = c->pq.PQport(same);
 	}
-	*out = PQconnectdbParams(keys, vals, 0);
+	*out = c->pq.PQconnectdbParams(keys, vals, 0);
 	xfree(keys);
 	xfree(vals);
-	if (*out != NULL && PQstatus(*out) == CONNECTION_OK) {
-		PQsetNoticeProcessor(*out, pg_ignore_notice, NULL);
+	if (*out != NULL && c->pq.PQstatus(*out) == CONNECTION_OK) {
+		c->pq.PQsetNoticeProcessor(*out, pg_ignore_notice, NULL);
 		return 0;
 	}
-	strbuf_addstr(&msg, *out != NULL ? PQerrorMessage(*out) :
+	strbuf_addstr(&msg, *out != NULL ? c->pq.PQerrorMessage(*out) :
 	    "out of memory");
 	pg_scrub(&msg, c->password);
 	strbuf_rtrim(&msg);
@@ -111,7 +143,7 @@ pg_open(PGconn **out, struct pg_conn *c, PGconn *same, struct err *err)
 	    c->base.display_url, msg.buf);
 	strbuf_release(&msg);
 	if (*out != NULL)
-		PQfinish(*out);
+		c->pq.PQfinish(*out);
 	*out = NULL;
 	return rc;
 }
@@ -127,6 +159,12 @@ pg_connect(struct conn **out, const struct url *url, struct err *err)
 
 	*out = NULL;
 	c = xcalloc(1, sizeof *c);
+	if ((rc = dynlib_open(&c->pq.handle, pg_lib_names, &c->pq,
+	    pg_lib_syms, sizeof pg_lib_syms / sizeof *pg_lib_syms,
+	    err)) != 0) {
+		xfree(c);
+		return rc;
+	}
 	c->keys = xcalloc(url->nparams + 8, sizeof *c->keys);
 	c->vals = xcalloc(url->nparams + 8, sizeof *c->vals);
 #define PG_KV(k, v) do {						\
@@ -156,8 +194,8 @@ pg_connect(struct conn **out, const struct url *url, struct err *err)
 		pg_disconnect(&c->base);
 		return rc;
 	}
-	c->base.server_version_num = PQserverVersion(c->pg);
-	ver = PQparameterStatus(c->pg, "server_version");
+	c->base.server_version_num = c->pq.PQserverVersion(c->pg);
+	ver = c->pq.PQparameterStatus(c->pg, "server_version");
 	c->base.server_version = xstrndup(ver != NULL ? ver : "",
 	    ver != NULL ? strcspn(ver, " ") : 0);
 	*out = &c->base;
@@ -189,31 +227,33 @@ pg_error(struct err *err, struct pg_conn *c, const PGresult *res,
 	const char	*f, *state;
 	int		 code = MG_EDB;
 
-	f = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
-	    NULL;
+	f = res != NULL ? c->pq.PQresultErrorField(res,
+	    PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	if (f != NULL) {
 		strbuf_addstr(&msg, f);
-		if ((f = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)))
+		f = c->pq.PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+		if (f != NULL)
 			strbuf_addf(&msg, "; %s", f);
-		if ((f = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT)))
+		f = c->pq.PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+		if (f != NULL)
 			strbuf_addf(&msg, "; hint: %s", f);
 	} else {
-		strbuf_addstr(&msg, PQerrorMessage(c->pg));
+		strbuf_addstr(&msg, c->pq.PQerrorMessage(c->pg));
 		strbuf_rtrim(&msg);
 	}
-	if (PQstatus(c->pg) == CONNECTION_BAD) {
+	if (c->pq.PQstatus(c->pg) == CONNECTION_BAD) {
 		code = MG_ECONNECT;
 		strbuf_addstr(&msg, " (connection to the server was lost)");
 	}
 	pg_scrub(&msg, c->password);
-	state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :
+	state = res != NULL ? c->pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) :
 	    NULL;
 	if (state != NULL)
 		strbuf_addf(&msg, " (SQLSTATE %s)", state);
 	err_set(err, code, "%s", msg.buf);
 	if (err->code == code && state != NULL)
 		snprintf(err->sqlstate, sizeof err->sqlstate, "%s", state);
-	f = res != NULL ? PQresultErrorField(res,
+	f = res != NULL ? c->pq.PQresultErrorField(res,
 	    PG_DIAG_STATEMENT_POSITION) : NULL;
 	if (f != NULL && sql != NULL && err->line == 0)
 		err->line = pg_line_at(sql, strtol(f, NULL, 10));
@@ -229,13 +269,13 @@ pg_copy_abort(struct pg_conn *c, ExecStatusType st)
 	char		*buf;
 
 	if (st == PGRES_COPY_IN)
-		PQputCopyEnd(c->pg, "not supported by migrate");
+		c->pq.PQputCopyEnd(c->pg, "not supported by migrate");
 	else {
-		while (PQgetCopyData(c->pg, &buf, 0) > 0)
-			PQfreemem(buf);
+		while (c->pq.PQgetCopyData(c->pg, &buf, 0) > 0)
+			c->pq.PQfreemem(buf);
 	}
-	while ((r = PQgetResult(c->pg)) != NULL)
-		PQclear(r);
+	while ((r = c->pq.PQgetResult(c->pg)) != NULL)
+		c->pq.PQclear(r);
 }
 
 static int
@@ -245,15 +285,15 @@ pg_exec(struct conn *conn, const char *sql, struct err *err)
 	PGresult	*res;
 	int		 rc = 0;
 
-	res = PQexec(c->pg, sql);
-	switch (PQresultStatus(res)) {
+	res = c->pq.PQexec(c->pg, sql);
+	switch (c->pq.PQresultStatus(res)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
 	case PGRES_EMPTY_QUERY:
 		break;
 	case PGRES_COPY_IN:
 	case PGRES_COPY_OUT:
-		pg_copy_abort(c, PQresultStatus(res));
+		pg_copy_abort(c, c->pq.PQresultStatus(res));
 		rc = err_set(err, MG_EDB, "COPY ... FROM STDIN and TO STDOUT "
 		    "cannot run from a SQL file; use INSERT, or COPY from a "
 		    "file on the server");
@@ -262,7 +302,7 @@ pg_exec(struct conn *conn, const char *sql, struct err *err)
 		rc = pg_error(err, c, res, sql);
 		break;
 	}
-	PQclear(res);
+	c->pq.PQclear(res);
 	return rc;
 }
 
@@ -277,28 +317,28 @@ pg_query(struct rows **out, struct conn *conn, const char *sql,
 	int		 i, j, ncols, nrows;
 
 	*out = NULL;
-	res = PQexecParams(c->pg, sql, (int)nparams, NULL, params, NULL, NULL,
-	    0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK &&
-	    PQresultStatus(res) != PGRES_COMMAND_OK) {
+	res = c->pq.PQexecParams(c->pg, sql, (int)nparams, NULL, params,
+	    NULL, NULL, 0);
+	if (c->pq.PQresultStatus(res) != PGRES_TUPLES_OK &&
+	    c->pq.PQresultStatus(res) != PGRES_COMMAND_OK) {
 		i = pg_error(err, c, res, sql);
-		PQclear(res);
+		c->pq.PQclear(res);
 		return i;
 	}
-	ncols = PQnfields(res);
-	nrows = PQntuples(res);
+	ncols = c->pq.PQnfields(res);
+	nrows = c->pq.PQntuples(res);
 	r = rows_new((size_t)ncols);
 	for (j = 0; j < ncols; j++)
-		r->names[j] = xstrdup(PQfname(res, j));
+		r->names[j] = xstrdup(c->pq.PQfname(res, j));
 	vals = xcalloc((size_t)ncols, sizeof *vals);
 	for (i = 0; i < nrows; i++) {
 		for (j = 0; j < ncols; j++)
-			vals[j] = PQgetisnull(res, i, j) ? NULL :
-			    xstrdup(PQgetvalue(res, i, j));
+			vals[j] = c->pq.PQgetisnull(res, i, j) ? NULL :
+			    xstrdup(c->pq.PQgetvalue(res, i, j));
 		rows_add(r, vals);
 	}
 	xfree(vals);
-	PQclear(res);
+	c->pq.PQclear(res);
 	*out = r;
 	return 0;
 }
@@ -359,20 +399,21 @@ pg_lock_try(int *got, struct pg_conn *c, const char *keytext,
 	PGresult	*res;
 	int		 rc = 0;
 
-	res = PQexecParams(c->lockpg, "SELECT pg_try_advisory_lock("
+	res = c->pq.PQexecParams(c->lockpg, "SELECT pg_try_advisory_lock("
 	    "$1::bigint)", 1, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
-		*got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	if (c->pq.PQresultStatus(res) == PGRES_TUPLES_OK &&
+	    c->pq.PQntuples(res) == 1) {
+		*got = strcmp(c->pq.PQgetvalue(res, 0, 0), "t") == 0;
 	} else {
 		struct strbuf	 msg = STRBUF_INIT;
 
-		strbuf_addstr(&msg, PQerrorMessage(c->lockpg));
+		strbuf_addstr(&msg, c->pq.PQerrorMessage(c->lockpg));
 		pg_scrub(&msg, c->password);
 		rc = err_set(err, MG_ECONNECT, "cannot take the migration "
 		    "lock: %s", msg.buf);
 		strbuf_release(&msg);
 	}
-	PQclear(res);
+	c->pq.PQclear(res);
 	return rc;
 }
 
@@ -401,10 +442,10 @@ pg_lock(struct conn *conn, const char *key, unsigned wait_ms,
 		return rc;
 	/* named after the migration's session; never timed out for idling */
 	strbuf_addf(&sql, "SET application_name = 'migrate lock of pid %d'",
-	    PQbackendPID(c->pg));
-	if (PQserverVersion(c->lockpg) >= 140000)
+	    c->pq.PQbackendPID(c->pg));
+	if (c->pq.PQserverVersion(c->lockpg) >= 140000)
 		strbuf_addstr(&sql, "; SET idle_session_timeout = 0");
-	PQclear(PQexec(c->lockpg, sql.buf));
+	c->pq.PQclear(c->pq.PQexec(c->lockpg, sql.buf));
 	snprintf(keytext, sizeof keytext, "%lld", (long long)k);
 	for (;;) {
 		if ((rc = pg_lock_try(&got, c, keytext, err)) != 0 || got)
@@ -420,7 +461,7 @@ pg_lock(struct conn *conn, const char *key, unsigned wait_ms,
 		waited += PG_LOCK_POLL_MS;
 	}
 	if (rc != 0) {
-		PQfinish(c->lockpg);
+		c->pq.PQfinish(c->lockpg);
 		c->lockpg = NULL;
 	} else
 		conn->locked = 1;
@@ -439,7 +480,7 @@ pg_unlock(struct conn *conn, const char *key, struct err *err)
 	(void)err;
 	if (!conn->locked)
 		return 0;
-	PQfinish(c->lockpg);
+	c->pq.PQfinish(c->lockpg);
 	c->lockpg = NULL;
 	conn->locked = 0;
 	return 0;

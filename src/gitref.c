@@ -1,12 +1,15 @@
 /*
  * The project at a git ref, through libgit2: the revision scripts of the
- * version locations, and the model's files. See gitref.h.
+ * version locations, and the model's files. See gitref.h. libgit2 is
+ * loaded when a function here needs it (dynlib.h), so that nothing else
+ * pays for it.
  */
 #define _XOPEN_SOURCE 700	/* nftw */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,16 +17,76 @@
 
 #include <git2.h>
 
+#include "dynlib.h"
 #include "gitref.h"
 #include "model.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
+
+/* The libgit2 functions this file calls, each typed by git2.h. */
+#define GITREF_LIB_FUNCS(X)						\
+	X(git_blob_free) X(git_blob_lookup) X(git_blob_rawcontent)	\
+	X(git_blob_rawsize) X(git_buf_dispose) X(git_config_free)	\
+	X(git_config_get_string_buf) X(git_config_open_default)		\
+	X(git_error_last) X(git_libgit2_init) X(git_libgit2_shutdown)	\
+	X(git_object_free) X(git_object_peel) X(git_repository_config)	\
+	X(git_repository_free) X(git_repository_open_ext)		\
+	X(git_repository_workdir) X(git_revparse_single)		\
+	X(git_tree_entry_bypath) X(git_tree_entry_filemode)		\
+	X(git_tree_entry_free) X(git_tree_entry_id)			\
+	X(git_tree_entry_name) X(git_tree_entry_type) X(git_tree_free)	\
+	X(git_tree_lookup) X(git_tree_walk)
+
+/* libgit2 as loaded for one use: lib->git_tree_walk(...). */
+struct gitref_lib {
+	void	*handle;
+#define GITREF_LIB_MEMBER(f)	__typeof__(f)	*f;
+	GITREF_LIB_FUNCS(GITREF_LIB_MEMBER)
+#undef GITREF_LIB_MEMBER
+};
+
+static const struct dynlib_sym gitref_lib_syms[] = {
+#define GITREF_LIB_SYM(f)	{ #f, offsetof(struct gitref_lib, f) },
+	GITREF_LIB_FUNCS(GITREF_LIB_SYM)
+#undef GITREF_LIB_SYM
+};
+
+/* The SONAME of the headers built with, then the development link. */
+static const char *const gitref_lib_names[] = {
+	"libgit2.so." LIBGIT2_SOVERSION, "libgit2.so", NULL
+};
+
+/* Load libgit2 and initialize it; gitref_lib_close undoes both. */
+static int
+gitref_lib_open(struct gitref_lib *lib, struct err *err)
+{
+	int	 rc;
+
+	memset(lib, 0, sizeof *lib);
+	if ((rc = dynlib_open(&lib->handle, gitref_lib_names, lib,
+	    gitref_lib_syms, sizeof gitref_lib_syms / sizeof *gitref_lib_syms,
+	    err)) != 0)
+		return rc;
+	lib->git_libgit2_init();
+	return 0;
+}
+
+static void
+gitref_lib_close(struct gitref_lib *lib)
+{
+	if (lib->handle == NULL)
+		return;
+	lib->git_libgit2_shutdown();
+	dynlib_close(lib->handle);
+	lib->handle = NULL;
+}
 
 /* What to do with one *.sql file at the ref: text is given over. */
 typedef int	gitref_fn(const char *path, const char *rel, char *text,
 		    size_t len, void *arg, struct err *);
 
 struct gitref_walk {
+	const struct gitref_lib	*lib;
 	git_repository	*repo;
 	const char	*dir;		/* the location, as in the work tree */
 	const char	*ref;
@@ -36,9 +99,10 @@ struct gitref_walk {
 
 /* libgit2's last error as ours. */
 static int
-gitref_error(struct err *err, const char *what, const char *ref)
+gitref_error(struct err *err, const struct gitref_lib *lib, const char *what,
+    const char *ref)
 {
-	const git_error	*e = git_error_last();
+	const git_error	*e = lib->git_error_last();
 
 	return err_set(err, MG_ECONFIG, "%s%s%s: %s", what, ref != NULL ?
 	    " " : "", ref != NULL ? ref : "", e != NULL && e->message != NULL ?
@@ -58,16 +122,17 @@ static int
 gitref_visit(const char *root, const git_tree_entry *e, void *arg)
 {
 	struct gitref_walk	*w = arg;
-	const char		*name = git_tree_entry_name(e);
+	const struct gitref_lib	*lib = w->lib;
+	const char		*name = lib->git_tree_entry_name(e);
 	struct strbuf		 path = STRBUF_INIT, rel = STRBUF_INIT;
 	git_blob		*blob = NULL;
 	char			*text;
 	size_t			 len = strlen(name);
 
-	if (git_tree_entry_type(e) == GIT_OBJECT_TREE && !w->recursive)
+	if (lib->git_tree_entry_type(e) == GIT_OBJECT_TREE && !w->recursive)
 		return 1;	/* 1: skip it */
-	if (git_tree_entry_type(e) != GIT_OBJECT_TREE &&
-	    (git_tree_entry_type(e) != GIT_OBJECT_BLOB || len < 5 ||
+	if (lib->git_tree_entry_type(e) != GIT_OBJECT_TREE &&
+	    (lib->git_tree_entry_type(e) != GIT_OBJECT_BLOB || len < 5 ||
 	    strcmp(name + len - 4, ".sql") != 0))
 		return 0;
 	strbuf_addf(&rel, "%s%s", root, name);
@@ -76,23 +141,25 @@ gitref_visit(const char *root, const git_tree_entry *e, void *arg)
 		    "valid path", rel.buf, w->ref);
 		goto done;
 	}
-	if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+	if (lib->git_tree_entry_type(e) == GIT_OBJECT_TREE)
 		goto done;
-	if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK) {
+	if (lib->git_tree_entry_filemode(e) == GIT_FILEMODE_LINK) {
 		w->rc = err_set(w->err, MG_ECONFIG, "%s/%s at %s is a "
 		    "symbolic link, which is not followed", w->dir, rel.buf,
 		    w->ref);
 		goto done;
 	}
-	if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(e)) != 0) {
-		w->rc = gitref_error(w->err, "cannot read a file at", w->ref);
+	if (lib->git_blob_lookup(&blob, w->repo,
+	    lib->git_tree_entry_id(e)) != 0) {
+		w->rc = gitref_error(w->err, lib, "cannot read a file at",
+		    w->ref);
 		goto done;
 	}
-	len = (size_t)git_blob_rawsize(blob);
+	len = (size_t)lib->git_blob_rawsize(blob);
 	text = xmalloc(len + 1);
-	memcpy(text, git_blob_rawcontent(blob), len);
+	memcpy(text, lib->git_blob_rawcontent(blob), len);
 	text[len] = '\0';
-	git_blob_free(blob);
+	lib->git_blob_free(blob);
 	strbuf_addf(&path, "%s/%s", w->dir, rel.buf);
 	w->rc = w->fn(path.buf, rel.buf, text, len, w->arg, w->err);
 done:
@@ -132,6 +199,7 @@ gitref_each(const struct config *cfg, const char *ref, char *const *dirs,
     struct err *err)
 {
 	struct gitref_walk	 w;
+	struct gitref_lib	 lib;
 	git_repository		*repo = NULL;
 	git_object		*obj = NULL, *tree = NULL;
 	git_tree_entry		*entry = NULL;
@@ -142,21 +210,24 @@ gitref_each(const struct config *cfg, const char *ref, char *const *dirs,
 	int			 rc = 0;
 
 	memset(&w, 0, sizeof w);
-	git_libgit2_init();
-	if (git_repository_open_ext(&repo, cfg->here, 0, NULL) != 0) {
-		rc = gitref_error(err, "no git repository holds", cfg->here);
+	if ((rc = gitref_lib_open(&lib, err)) != 0)
+		return rc;
+	if (lib.git_repository_open_ext(&repo, cfg->here, 0, NULL) != 0) {
+		rc = gitref_error(err, &lib, "no git repository holds",
+		    cfg->here);
 		goto done;
 	}
-	if ((workdir = git_repository_workdir(repo)) == NULL) {
+	if ((workdir = lib.git_repository_workdir(repo)) == NULL) {
 		rc = err_set(err, MG_ECONFIG, "the git repository of '%s' is "
 		    "bare", cfg->here);
 		goto done;
 	}
-	if (git_revparse_single(&obj, repo, ref) != 0 ||
-	    git_object_peel(&tree, obj, GIT_OBJECT_TREE) != 0) {
-		rc = gitref_error(err, "cannot resolve git ref", ref);
+	if (lib.git_revparse_single(&obj, repo, ref) != 0 ||
+	    lib.git_object_peel(&tree, obj, GIT_OBJECT_TREE) != 0) {
+		rc = gitref_error(err, &lib, "cannot resolve git ref", ref);
 		goto done;
 	}
+	w.lib = &lib;
 	w.repo = repo;
 	w.recursive = recursive;
 	w.ref = ref;
@@ -177,28 +248,29 @@ gitref_each(const struct config *cfg, const char *ref, char *const *dirs,
 		sub = NULL;
 		if (real[wl - 1] == '\0')
 			sub = (git_tree *)tree;
-		else if (git_tree_entry_bypath(&entry, (git_tree *)tree,
+		else if (lib.git_tree_entry_bypath(&entry, (git_tree *)tree,
 		    real + wl) != 0)
 			continue;	/* not at ref: no files there */
-		else if (git_tree_entry_type(entry) != GIT_OBJECT_TREE ||
-		    git_tree_lookup(&sub, repo, git_tree_entry_id(entry)) != 0)
+		else if (lib.git_tree_entry_type(entry) != GIT_OBJECT_TREE ||
+		    lib.git_tree_lookup(&sub, repo,
+		    lib.git_tree_entry_id(entry)) != 0)
 			sub = NULL;
 		if (sub != NULL && found != NULL)
 			(*found)++;
-		if (sub != NULL && git_tree_walk(sub, GIT_TREEWALK_PRE,
+		if (sub != NULL && lib.git_tree_walk(sub, GIT_TREEWALK_PRE,
 		    gitref_visit, &w) != 0)
-			rc = w.rc != 0 ? w.rc : gitref_error(err,
+			rc = w.rc != 0 ? w.rc : gitref_error(err, &lib,
 			    "cannot read", ref);
 		if (sub != (git_tree *)tree)
-			git_tree_free(sub);
-		git_tree_entry_free(entry);
+			lib.git_tree_free(sub);
+		lib.git_tree_entry_free(entry);
 		entry = NULL;
 	}
 done:
-	git_object_free(tree);
-	git_object_free(obj);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
+	lib.git_object_free(tree);
+	lib.git_object_free(obj);
+	lib.git_repository_free(repo);
+	gitref_lib_close(&lib);
 	return rc;
 }
 
@@ -396,41 +468,57 @@ gitref_model_release(struct gitref_model *m)
 
 /* One value of the git configuration, or NULL. */
 static char *
-gitref_config_get(git_config *cfg, const char *key)
+gitref_config_get(const struct gitref_lib *lib, git_config *cfg,
+    const char *key)
 {
 	git_buf	 buf = { NULL, 0, 0 };
 	char	*v = NULL;
 
-	if (cfg != NULL && git_config_get_string_buf(&buf, cfg, key) == 0 &&
-	    buf.ptr != NULL && *buf.ptr != '\0')
+	if (cfg != NULL && lib->git_config_get_string_buf(&buf, cfg,
+	    key) == 0 && buf.ptr != NULL && *buf.ptr != '\0')
 		v = xstrdup(buf.ptr);
-	git_buf_dispose(&buf);
+	lib->git_buf_dispose(&buf);
 	return v;
 }
 
+/*
+ * The environment first, as git: libgit2 is loaded only when it leaves
+ * something to look up in the configuration. When libgit2 cannot be
+ * loaded, the environment's alone (a revision need not fail for want of
+ * its author).
+ */
 char *
 gitref_author(const struct config *cfg)
 {
-	git_repository	*repo = NULL;
-	git_config	*gc = NULL;
-	struct strbuf	 sb = STRBUF_INIT;
-	const char	*env;
-	char		*name = NULL, *email = NULL;
+	struct gitref_lib	 lib;
+	struct err		 lerr = ERR_INIT;
+	git_repository		*repo = NULL;
+	git_config		*gc = NULL;
+	struct strbuf		 sb = STRBUF_INIT;
+	const char		*env;
+	char			*name = NULL, *email = NULL;
 
-	git_libgit2_init();
-	if (git_repository_open_ext(&repo, cfg->here, 0, NULL) == 0)
-		(void)git_repository_config(&gc, repo);
-	else
-		(void)git_config_open_default(&gc);
-	/* as git: the environment first, then user.name and user.email */
 	if ((env = getenv("GIT_AUTHOR_NAME")) != NULL && *env != '\0')
 		name = xstrdup(env);
-	else
-		name = gitref_config_get(gc, "user.name");
 	if ((env = getenv("GIT_AUTHOR_EMAIL")) != NULL && *env != '\0')
 		email = xstrdup(env);
-	else
-		email = gitref_config_get(gc, "user.email");
+	/* then user.name and user.email */
+	if ((name == NULL || email == NULL) &&
+	    gitref_lib_open(&lib, &lerr) == 0) {
+		if (lib.git_repository_open_ext(&repo, cfg->here, 0,
+		    NULL) == 0)
+			(void)lib.git_repository_config(&gc, repo);
+		else
+			(void)lib.git_config_open_default(&gc);
+		if (name == NULL)
+			name = gitref_config_get(&lib, gc, "user.name");
+		if (email == NULL)
+			email = gitref_config_get(&lib, gc, "user.email");
+		lib.git_config_free(gc);
+		lib.git_repository_free(repo);
+		gitref_lib_close(&lib);
+	}
+	err_release(&lerr);
 	if (name != NULL)
 		strbuf_addstr(&sb, name);
 	if (email != NULL)
@@ -440,9 +528,6 @@ gitref_author(const struct config *cfg)
 	strbuf_replace(&sb, "\n", " ");
 	xfree(name);
 	xfree(email);
-	git_config_free(gc);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
 	if (sb.len == 0) {
 		strbuf_release(&sb);
 		return NULL;
