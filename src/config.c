@@ -3,6 +3,8 @@
  * Alembic's configparser does (%(here)s, %(key)s, %%) plus ${VAR} from the
  * environment.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -16,6 +18,7 @@
 
 #define CONFIG_SECTION		"migrate"
 #define CONFIG_MAX_DEPTH	16
+#define CONFIG_MAX_VALUE	(1024 * 1024)	/* bytes of one expanded value */
 #define CONFIG_MARK		'\001'
 
 /* The keys migrate.ini knows, with their defaults (expanded like values). */
@@ -54,10 +57,15 @@ static const char *const config_template_names[] = {
 	"second", NULL
 };
 
-/* A raw value as written, before expansion. */
+/*
+ * A raw value as written, and its expansion once worked out: a key that
+ * others name many times is expanded once, so keys that each name the
+ * next eight times cost eight lookups a level, not 8^16.
+ */
 struct config_raw {
 	char		*key;
 	char		*value;
+	char		*expanded;	/* NULL until worked out */
 	unsigned	 line;
 };
 
@@ -83,12 +91,17 @@ struct config_parse {
 	size_t			 rawalloc;
 	int			 saw_section;
 	unsigned		 bad_line;	/* first line inih rejects */
+	unsigned		 nul_line;	/* first line holding a NUL */
+	unsigned		 section_line;	/* of [migrate] */
+	unsigned		 again_line;	/* of a second [migrate] */
 	char			*last_key;	/* last key of [migrate] */
 };
 
 static int	config_expand(struct strbuf *, struct config_parse *,
 		    const char *key, const char *value, unsigned line,
 		    int depth);
+static int	config_expand_raw(const char **, struct config_parse *,
+		    struct config_raw *, int depth);
 
 int
 config_known_key(const char *key)
@@ -162,8 +175,11 @@ config_reader(char *buf, int size, void *stream)
 	size_t			 namelen;
 
 	strbuf_reset(&p->line);
-	while ((c = getc(p->f)) != EOF && c != '\n')
+	while ((c = getc(p->f)) != EOF && c != '\n') {
+		if (c == '\0' && p->nul_line == 0)
+			p->nul_line = p->lineno + 1;
 		strbuf_addch(&p->line, c);
+	}
 	if (c == EOF && p->line.len == 0)
 		return NULL;
 	p->lineno++;
@@ -178,6 +194,15 @@ config_reader(char *buf, int size, void *stream)
 	if (*start == '[' && !cont && strchr(start, ']') == NULL &&
 	    p->bad_line == 0)
 		p->bad_line = p->lineno;
+	/* configparser refuses a section given twice: so does Alembic */
+	if (*start == '[' && !cont && strncmp(start + 1, CONFIG_SECTION,
+	    strlen(CONFIG_SECTION)) == 0 && start[1 +
+	    strlen(CONFIG_SECTION)] == ']') {
+		if (p->section_line == 0)
+			p->section_line = p->lineno;
+		else if (p->again_line == 0)
+			p->again_line = p->lineno;
+	}
 	if (*start == '\0' || *start == ';' || *start == '#' ||
 	    (*start == '[' && !cont) || strchr(s, CONFIG_MARK) != NULL) {
 		snprintf(buf, (size_t)size, "%.*s\n", size - 2, s);
@@ -280,6 +305,7 @@ config_handler(void *user, const char *section, const char *name,
 	XGROW(p->raw, p->rawalloc, p->nraw + 1);
 	p->raw[p->nraw].key = key;
 	p->raw[p->nraw].value = xstrdup(p->vals[idx].text);
+	p->raw[p->nraw].expanded = NULL;
 	p->raw[p->nraw].line = line;
 	p->nraw++;
 	return 1;
@@ -318,15 +344,19 @@ config_expand_name(struct strbuf *out, struct config_parse *p,
     const char *key, const char *name, unsigned line, int depth)
 {
 	struct config_raw	*r;
-	const char		*def;
+	const char		*def, *v;
+	int			 rc;
 
 	if (strcmp(name, "here") == 0) {
 		strbuf_addstr(out, p->cfg->here);
 		return 0;
 	}
-	if ((r = config_raw_find(p, name)) != NULL)
-		return config_expand(out, p, name, r->value, r->line,
-		    depth + 1);
+	if ((r = config_raw_find(p, name)) != NULL) {
+		if ((rc = config_expand_raw(&v, p, r, depth + 1)) != 0)
+			return rc;
+		strbuf_addstr(out, v);
+		return 0;
+	}
 	if ((def = config_default(name)) != NULL)
 		return config_expand(out, p, name, def, line, depth + 1);
 	err_set(p->err, MG_ECONFIG,
@@ -420,10 +450,44 @@ config_expand(struct strbuf *out, struct config_parse *p, const char *key,
 			/* a lone '%' (as in %40 of a URL) stays as written */
 			strbuf_addch(out, *s++);
 		}
+		if (out->len > CONFIG_MAX_VALUE) {
+			err_set(p->err, MG_ECONFIG,
+			    "bad interpolation in '%s': the value grows past "
+			    "%d bytes (do keys name each other many times?)",
+			    key, CONFIG_MAX_VALUE);
+			err_set_path(p->err, p->cfg->path, line);
+			rc = MG_ECONFIG;
+			goto done;
+		}
 	}
 done:
 	xfree(name);
 	return rc;
+}
+
+/*
+ * Point *out at the expansion of a key of [migrate], borrowed from r,
+ * working it out on first use. A key that names itself, directly or not,
+ * is caught by config_expand's depth limit before it is kept.
+ */
+static int
+config_expand_raw(const char **out, struct config_parse *p,
+    struct config_raw *r, int depth)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	int		 rc;
+
+	*out = NULL;
+	if (r->expanded == NULL) {
+		rc = config_expand(&sb, p, r->key, r->value, r->line, depth);
+		if (rc != 0) {
+			strbuf_release(&sb);
+			return rc;
+		}
+		r->expanded = strbuf_detach(&sb, NULL);
+	}
+	*out = r->expanded;
+	return 0;
 }
 
 static void
@@ -441,7 +505,7 @@ config_finish(struct config_parse *p)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	size_t		 i, j, d, best;
-	const char	*hint;
+	const char	*hint, *v;
 	int		 rc;
 
 	for (i = 0; i < p->nraw; i++) {
@@ -466,12 +530,9 @@ config_finish(struct config_parse *p)
 				    "unknown key '%s' in [%s]",
 				    p->raw[i].key, CONFIG_SECTION);
 		}
-		rc = config_expand(&sb, p, p->raw[i].key, p->raw[i].value,
-		    p->raw[i].line, 0);
-		if (rc != 0)
+		if ((rc = config_expand_raw(&v, p, &p->raw[i], 0)) != 0)
 			goto fail;
-		config_add(p->cfg, p->raw[i].key, strbuf_detach(&sb, NULL),
-		    p->raw[i].line);
+		config_add(p->cfg, p->raw[i].key, xstrdup(v), p->raw[i].line);
 	}
 	for (i = 0; i < CONFIG_NKEYS; i++) {
 		if (config_keys[i].def == NULL ||
@@ -516,6 +577,7 @@ config_load(struct config **out, const char *path, struct err *err)
 {
 	struct config_parse	 p;
 	struct config		*cfg;
+	struct stat		 st;
 	size_t			 i;
 	int			 rc = 0, line;
 
@@ -534,8 +596,36 @@ config_load(struct config **out, const char *path, struct err *err)
 			    path, strerror(errno));
 			goto done;
 		}
+		if (fstat(fileno(p.f), &st) != 0)
+			rc = err_set(err, MG_ECONFIG, "cannot read '%s': %s",
+			    path, strerror(errno));
+		else if (S_ISDIR(st.st_mode))
+			rc = err_set(err, MG_ECONFIG, "cannot read '%s': %s",
+			    path, strerror(EISDIR));
+		if (rc != 0)
+			goto done;
 		line = ini_parse_stream(config_reader, &p, config_handler,
 		    &p);
+		if (ferror(p.f)) {
+			err_release(err);
+			rc = err_set(err, MG_ECONFIG, "cannot read '%s': %s",
+			    path, strerror(errno));
+			goto done;
+		}
+		if (p.nul_line > 0 || (p.again_line > 0 && (err->code == 0 ||
+		    err->line > p.again_line))) {
+			err_release(err);
+			if (p.nul_line > 0)
+				rc = err_set(err, MG_ECONFIG, "not a text file "
+				    "(it holds a NUL byte)");
+			else
+				rc = err_set(err, MG_ECONFIG, "[%s] given twice "
+				    "(first on line %u)", CONFIG_SECTION,
+				    p.section_line);
+			err_set_path(err, path, p.nul_line > 0 ? p.nul_line :
+			    p.again_line);
+			goto done;
+		}
 		if (p.bad_line > 0 && (err->code == 0 ||
 		    err->line > p.bad_line)) {
 			/* a malformed line before the handler's error wins */
@@ -571,6 +661,7 @@ done:
 	for (i = 0; i < p.nraw; i++) {
 		xfree(p.raw[i].key);
 		xfree(p.raw[i].value);
+		xfree(p.raw[i].expanded);
 	}
 	xfree(p.raw);
 	if (rc != 0) {
