@@ -6,6 +6,10 @@
 #   make bench      the benchmarks in bench/
 #   make asan       build with ASan+UBSan into build-asan/ and run the suite
 #   make check-valgrind  the suite under valgrind memcheck
+#   make fuzz       FUZZ_SECONDS=60: each libFuzzer harness of fuzz/ that long
+#   make fuzz-regress  each harness over its seeds and fuzz/regress/ once
+#   make fuzz-ci    all harnesses at once, FUZZ_SECONDS each (make check
+#                   runs it when CI=true)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -17,8 +21,8 @@ O	?= build
 CC	?= cc
 PKGS	 = sqlite3 libpq libgit2 inih
 # libpq and libgit2 are not linked but loaded when first used (src/dynlib.c):
-# with them, every command started 5 times slower. Their headers only.
-# dlopen is in libc since glibc 2.34; an older one needs -ldl here.
+# linked, their thirty-odd libraries cost every command some 5 ms of start-up.
+# Their headers only. dlopen is in libc since glibc 2.34 (older: add -ldl).
 LINK_PKGS = sqlite3 inih
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
@@ -90,6 +94,7 @@ UNIT_TESTS += test-config
 UNIT_TESTS += test-diff
 UNIT_TESTS += test-dialect
 UNIT_TESTS += test-error
+UNIT_TESTS += test-fuzz-regress
 UNIT_TESTS += test-graph
 UNIT_TESTS += test-model
 UNIT_TESTS += test-reflect-postgres
@@ -116,6 +121,7 @@ HEADERS	 = $(wildcard src/*.h src/util/*.h)
 
 .PHONY: all check check-unit check-e2e check-valgrind demo asan install \
 	uninstall clean deps lint unit-tests bench
+.PHONY: fuzz fuzz-ci fuzz-regress fuzz-build fuzz-deps fuzz-clean
 
 all: migrate
 
@@ -158,9 +164,15 @@ $(O)/unit/test-%: tests/unit/test-%.c tests/unit/unit.h tests/unit/unit-db.h $(O
 deps:
 	@sh scripts/install-deps.sh
 
+# check: the suite on the build, then again on an ASan+UBSan build (see
+# tests/run.sh for what the second pass leaves to make asan).
 check: deps
 	@$(MAKE) --no-print-directory all unit-tests
-	@sh tests/run.sh $(O)
+	@$(MAKE) --no-print-directory O=build-asan \
+		SANITIZE=address,undefined CFLAGS='-O1 -g' \
+		build-asan/migrate unit-tests
+	@sh tests/run.sh $(O) build-asan
+	@if [ "$${CI:-}" = true ]; then $(MAKE) --no-print-directory fuzz-ci; fi
 
 check-unit: all unit-tests
 	@sh tests/run.sh --unit-only $(O)
@@ -183,6 +195,65 @@ asan: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		sh tests/run.sh build-asan
+
+# Fuzzing: libFuzzer harnesses (fuzz/fuzz-*.c) over the parsers, built with
+# clang, ASan and UBSan into build-fuzz/ (sh fuzz/run.sh runs them; see
+# fuzz/README.md). Only the modules they reach are linked.
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 60
+FUZZ_O		 = build-fuzz
+FUZZ_HARNESSES	 = config graph script spec sqlsplit url
+FUZZ_SRCS	 = src/util/error.c src/util/strbuf.c src/util/xmalloc.c \
+		   src/util/sha256.c src/config.c src/url.c src/sqlsplit.c \
+		   src/script.c src/graph.c
+FUZZ_CFLAGS	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+		   $(WARN) -O1 -g -fno-omit-frame-pointer \
+		   -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		   $(shell pkg-config --cflags sqlite3 inih 2>/dev/null) -Isrc
+FUZZ_LIBS	 = $(shell pkg-config --libs sqlite3 inih 2>/dev/null)
+FUZZ_OBJS	 = $(patsubst %.c,$(FUZZ_O)/%.o,$(FUZZ_SRCS))
+FUZZ_BINS	 = $(addprefix $(FUZZ_O)/fuzz-,$(FUZZ_HARNESSES))
+
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@sh fuzz/run.sh fuzz $(FUZZ_SECONDS) $(FUZZ_O) $(FUZZ_HARNESSES)
+
+# CI: every harness for FUZZ_SECONDS of wall-clock time, all at once (on 2
+# cores each gets a third of one: the time of one harness, not six).
+fuzz-ci: fuzz-deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@printf '%s\n' $(FUZZ_HARNESSES) | xargs -P 0 -I{} \
+		sh fuzz/run.sh fuzz $(FUZZ_SECONDS) $(FUZZ_O) {}
+
+fuzz-regress: fuzz-deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@sh fuzz/run.sh regress $(FUZZ_O) $(FUZZ_HARNESSES)
+
+fuzz-deps:
+	@FUZZ=1 sh scripts/install-deps.sh
+
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ_O)/.gitignore:
+	@mkdir -p $(FUZZ_O)
+	@echo '*' >$@
+
+$(FUZZ_OBJS): $(FUZZ_O)/%.o: %.c $(HEADERS) | $(FUZZ_O)/.gitignore
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_O)/fuzz/graph-check.o: fuzz/graph-check.c fuzz/fuzz.h $(HEADERS) \
+    | $(FUZZ_O)/.gitignore
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_O)/fuzz-%: fuzz/fuzz-%.c fuzz/fuzz.h $(FUZZ_OBJS) \
+    $(FUZZ_O)/fuzz/graph-check.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
+		$(FUZZ_O)/fuzz/graph-check.o $(FUZZ_LIBS)
+
+fuzz-clean:
+	rm -rf $(FUZZ_O)
 
 bench: deps
 	@$(MAKE) --no-print-directory all

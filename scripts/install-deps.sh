@@ -5,10 +5,14 @@
 # (make check-valgrind adds valgrind). python3 (Debian's, /usr/bin/python3) only
 # validates the JSON outputs in the tests, and git makes the repositories
 # of the git-aware tests (migrate itself reads git through libgit2).
+# FUZZ=1 (make fuzz, make fuzz-regress) adds clang and libFuzzer.
 set -eu
 
 PKGS="gcc make pkg-config libsqlite3-dev libpq-dev libgit2-dev libinih-dev
 libcmocka-dev postgresql sqlite3 python3 git $*"
+if [ "${FUZZ:-0}" = 1 ]; then
+	PKGS="$PKGS clang libclang-rt-14-dev libfuzzer-14-dev"
+fi
 
 missing=
 for p in $PKGS; do

@@ -18,7 +18,7 @@
 
 #define CONFIG_SECTION		"migrate"
 #define CONFIG_MAX_DEPTH	16
-#define CONFIG_MAX_VALUE	(1024 * 1024)	/* bytes of one expanded value */
+#define CONFIG_MAX_VALUE	(1024 * 1024)	/* bytes of an expanded value */
 #define CONFIG_MARK		'\001'
 
 /* The keys migrate.ini knows, with their defaults (expanded like values). */

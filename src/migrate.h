@@ -79,7 +79,8 @@ struct sql_stmts {
  * Split text into statements, appending them to out. Comments and blank
  * space before a statement are not part of it; empty statements are
  * dropped. Returns 0, or MG_ERROR with err->line set when a quote, comment
- * or body is left open (the caller adds the file name with err_set_path).
+ * or body is left open, or the text holds a NUL byte (the caller adds the
+ * file name with err_set_path).
  */
 int		 sqlsplit_parse(struct sql_stmts *out, const char *text,
 		    size_t len, enum sql_flavor, struct err *);

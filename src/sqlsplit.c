@@ -480,6 +480,7 @@ sqlsplit_parse(struct sql_stmts *out, const char *text, size_t len,
     enum sql_flavor flavor, struct err *err)
 {
 	struct sqlsplit	 s;
+	const char	*nul;
 	size_t		 pos = 0;
 	int		 c, rc;
 
@@ -491,6 +492,17 @@ sqlsplit_parse(struct sql_stmts *out, const char *text, size_t len,
 	s.err = err;
 	s.line = 1;
 	s.state = SQLSPLIT_ST_START;
+
+	/*
+	 * Statements go on as C strings, so a NUL byte would cut one short
+	 * without a word: "DELETE FROM t<NUL> WHERE id = 1" would empty t.
+	 */
+	if ((nul = memchr(text, '\0', len)) != NULL) {
+		err_set(err, MG_ERROR, "not a text file (it holds a NUL byte)");
+		if (err != NULL)
+			err->line = sqlsplit_line_at(&s, (size_t)(nul - text));
+		return MG_ERROR;
+	}
 
 	while (pos < len) {
 		c = (unsigned char)text[pos];
