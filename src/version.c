@@ -13,6 +13,41 @@
 
 #define VERSION_SQLSTATE_LOCK_TIMEOUT	"55P03"
 
+#ifdef MIGRATE_FAULT_HOOKS
+#include <signal.h>
+
+/*
+ * Fault points, in test builds only (CFLAGS=-DMIGRATE_FAULT_HOOKS, see
+ * tests/e2e/t0071-faults.sh): numbered from 1 in the order a run reaches
+ * them, after each statement that succeeded (the version and history
+ * tables' creation, each statement of a script, a step's version rows,
+ * its history row) and after each commit. MIGRATE_FAULT_KILL_AT=N: the
+ * process sends itself SIGKILL at point N; MIGRATE_FAULT_STOP_AT=N:
+ * SIGSTOP (the test goes on with SIGCONT); MIGRATE_FAULT_TRACE set:
+ * each point is printed to stderr as it is reached.
+ */
+static void
+version_fault(const char *what, const char *rev, size_t k, size_t n)
+{
+	static long	 count;
+	const char	*s;
+
+	count++;
+	if (getenv("MIGRATE_FAULT_TRACE") != NULL)
+		fprintf(stderr, "fault point %ld: %s %s %zu/%zu\n", count, what,
+		    rev != NULL ? rev : "-", k, n);
+	if ((s = getenv("MIGRATE_FAULT_KILL_AT")) != NULL &&
+	    strtol(s, NULL, 10) == count)
+		raise(SIGKILL);
+	if ((s = getenv("MIGRATE_FAULT_STOP_AT")) != NULL &&
+	    strtol(s, NULL, 10) == count)
+		raise(SIGSTOP);
+}
+#define VERSION_FAULT(what, rev, k, n)	version_fault(what, rev, k, n)
+#else
+#define VERSION_FAULT(what, rev, k, n)	((void)0)
+#endif
+
 static void
 version_qualify(struct strbuf *out, const struct dialect *d,
     const char *schema, const char *name)
@@ -197,11 +232,14 @@ version_ensure(struct version *v, struct err *err)
 	version_create_sql(&sql, v);
 	if ((rc = v->dialect->exec(v->conn, sql.buf, err)) != 0)
 		goto done;
+	VERSION_FAULT("create-version-table", NULL, 1, 2);
 	strbuf_reset(&sql);
 	version_create_history_sql(&sql, v);
 	if ((rc = v->dialect->exec(v->conn, sql.buf, err)) != 0)
 		goto done;
-	rc = dialect_commit(v->conn, err);
+	VERSION_FAULT("create-history-table", NULL, 2, 2);
+	if ((rc = dialect_commit(v->conn, err)) == 0)
+		VERSION_FAULT("commit-tables", NULL, 0, 0);
 done:
 	if (rc != 0 && v->conn->txn_depth > 0) {
 		struct err	 rerr = ERR_INIT;
@@ -474,6 +512,7 @@ version_exec_step(struct version *v, const struct step *s,
 			return rc;
 		}
 		(*nrun)++;
+		VERSION_FAULT("statement", s->rev->id, i + 1, stmts->n);
 	}
 	return 0;
 }
@@ -701,11 +740,13 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	version_update_sql(&sql, v, &s->from, &s->to);
 	if ((rc = version_exec_many(v, sql.buf, err)) != 0)
 		goto done;
+	VERSION_FAULT("version-rows", s->rev->id, 0, 0);
 	version_now(h.finished, NULL);
 	h.statements = nrun;
 	h.duration_ms = (long)version_ms_since(&t0);
 	if ((rc = version_history_insert(v, &h, err)) != 0)
 		goto done;
+	VERSION_FAULT("history-row", s->rev->id, 0, 0);
 	if (fkoff && v->dialect->foreign_key_check != NULL &&
 	    (rc = v->dialect->foreign_key_check(v->conn, err)) != 0) {
 		err_set_path(err, sc->path, 0);
@@ -713,6 +754,7 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	}
 	if ((rc = dialect_commit(v->conn, err)) != 0)
 		goto done;
+	VERSION_FAULT("commit", s->rev->id, 0, 0);
 	if (!v->quiet)
 		fprintf(v->log, "%s (%.0f ms)\n", label.buf,
 		    version_ms_since(&t0));

@@ -8,8 +8,9 @@
 # With SANITIZED_DIR (a build with ASan+UBSan, as make check gives), the
 # unit tests and the end-to-end scripts run a second time on it, every
 # sanitizer report failing its test; the scripts named in
-# MIGRATE_SANITIZED_SKIP (the long autogenerate matrices by default,
-# which `make asan` runs) are left to the first pass. With VALGRIND set
+# MIGRATE_SANITIZED_SKIP (the long autogenerate matrices, which `make
+# asan` runs, and the kill tests, which run a build of their own) are left
+# to the first pass. With VALGRIND set
 # (make check-valgrind), every unit test and every run of the binary
 # goes through it. MIGRATE_TEST_JOBS: how many end-to-end scripts run at
 # once (default: the number of cores).
@@ -26,7 +27,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 : "${MIGRATE_CORPUS:=$top/../shared/corpus}"
 export MIGRATE_CORPUS
-: "${MIGRATE_SANITIZED_SKIP:=t0051-autogen-ops.sh t0052-autogen-pg-objects.sh t0054-autogen-quoting.sh t0056-autogen-ops-more.sh}"
+: "${MIGRATE_SANITIZED_SKIP:=t0051-autogen-ops.sh t0052-autogen-pg-objects.sh t0054-autogen-quoting.sh t0056-autogen-ops-more.sh t0071-faults.sh}"
 
 pgdir=$(mktemp -d /tmp/migrate-pg.XXXXXX)
 trap 'sh "$top/tests/pg.sh" stop "$pgdir"' EXIT
@@ -39,6 +40,7 @@ export XDG_CACHE_HOME
 
 passed=0
 failed=0
+known=0
 failures=
 logs=$pgdir/logs
 mkdir -p "$logs"
@@ -85,9 +87,12 @@ run_e2e() {
 		rc=$(cat "$logs/$b.rc" 2>/dev/null || echo 1)
 		printf '%s\n' "$out"
 		p=$(printf '%s\n' "$out" | grep -c '^ok ')
-		f=$(printf '%s\n' "$out" | grep -c '^not ok ')
+		f=$(printf '%s\n' "$out" | grep '^not ok ' |
+		    grep -vc '# TODO known breakage$')
+		k=$(printf '%s\n' "$out" | grep -c '# TODO known breakage$')
 		passed=$((passed + p))
 		failed=$((failed + f))
+		known=$((known + k))
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 			failed=$((failed + 1))
 		fi
@@ -109,6 +114,7 @@ fi
 if [ -s "$logs/times" ]; then
 	echo "slowest: $(sort -rn "$logs/times" | head -5 | awk '{ printf "%s %ss, ", $2, $1 }')"
 fi
+[ "$known" -gt 0 ] && echo "known breakages (defects written down, not counted): $known"
 [ -n "$failures" ] && echo "failing:$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

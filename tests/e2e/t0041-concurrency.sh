@@ -179,6 +179,67 @@ for d in sqlite pg; do
 		'
 	done
 
+	# (issue 7 point 3) Three rounds from revision 5, the two started in
+	# turn one before the other: the history shows all of one run's
+	# steps, then all of the other's, and the database ends where the
+	# second left it.
+	test_expect_success "$d: a downgrade and an upgrade started at once never interleave" '
+		trap reap EXIT
+		newdb updown
+		write_ini
+		chain 10
+		# seq A B: the ids of revisions A to B (either way)
+		seq_ids() {
+			for i in $(seq "$1" $(($1 <= $2 ? 1 : -1)) "$2"); do
+				printf "%s " "$(rev_id $i)"
+			done
+		}
+		run_migrate 0 upgrade $(rev_id 1)
+		for round in 1 2 3; do
+			if [ "$(q "SELECT count(*) FROM migrate_version")" = 0 ] ||
+			    [ $round = 1 ]; then
+				run_migrate 0 upgrade $(rev_id 5)
+			else
+				run_migrate 0 downgrade $(rev_id 5)
+			fi
+			before=$(q "SELECT COALESCE(MAX(id), 0) FROM migrate_history")
+			if [ $round = 2 ]; then
+				bg_migrate down downgrade base; down=$last
+				bg_migrate up upgrade head; up=$last
+			else
+				bg_migrate up upgrade head; up=$last
+				bg_migrate down downgrade base; down=$last
+			fi
+			wait_rc $up; rcu=$rc
+			wait_rc $down; rcd=$rc
+			bg=
+			cat err.up err.down
+			test $rcu = 0
+			test $rcd = 0
+			! grep -q . out.up out.down
+			q "SELECT direction, revision FROM migrate_history
+			    WHERE id > $before ORDER BY id" >rows
+			first=$(head -n 1 rows | cut -d"|" -f1)
+			got=$(cut -d"|" -f2 rows | tr "\n" " ")
+			echo "round $round: $first first"
+			if [ "$first" = upgrade ]; then
+				test "$(cut -d"|" -f1 rows | uniq | tr "\n" " ")" = "upgrade downgrade "
+				test "$got" = "$(seq_ids 6 10)$(seq_ids 10 1)"
+				test "$(q "SELECT count(*) FROM migrate_version")" = 0
+				expect_tables "" "t1 t5 t10"
+				expect_grep "Downgraded: 10 steps; the database is at <base>" err.down
+			else
+				test "$first" = downgrade
+				test "$(cut -d"|" -f1 rows | uniq | tr "\n" " ")" = "downgrade upgrade "
+				test "$got" = "$(seq_ids 5 1)$(seq_ids 1 10)"
+				test "$(q "SELECT version_num FROM migrate_version")" = "$(rev_id 10)"
+				expect_tables "t1 t5 t10"
+				expect_grep "Upgraded: 10 steps; the database is at $(rev_id 10)" err.up
+			fi
+			test "$(q "SELECT count(*) FROM migrate_history WHERE status <> '"'"'ok'"'"'")" = 0
+		done
+	'
+
 	test_expect_timed "$d: a second run fails after lock_wait, naming the holder" '
 		trap reap EXIT
 		newdb wait
