@@ -62,9 +62,25 @@ sqlite_error(struct err *err, sqlite3 *db, const char *sql, const char *pos)
 {
 	int	 rc, fresh = err->code == 0;
 
+	int	 code = sqlite3_errcode(db) & 0xff;
+	const char *file = sqlite3_db_filename(db, "main");
+
+	/*
+	 * Locked or read-only is the file's state, not the statement's
+	 * fault: say which file, and no line of the script.
+	 */
+	if ((code == SQLITE_BUSY || code == SQLITE_READONLY ||
+	    code == SQLITE_CANTOPEN) && file != NULL && *file != '\0') {
+		rc = err_set(err, MG_EDB, "'%s': %s%s", file,
+		    sqlite3_errmsg(db), code == SQLITE_BUSY ? " (another "
+		    "connection holds it)" : "");
+		if (fresh && code == SQLITE_BUSY)
+			memcpy(err->sqlstate, "55P03", 6);
+		return rc;
+	}
 	rc = err_set(err, MG_EDB, "%s", sqlite3_errmsg(db));
 	/* the busy timeout ran out: PostgreSQL's lock_not_available */
-	if (fresh && (sqlite3_errcode(db) & 0xff) == SQLITE_BUSY)
+	if (fresh && code == SQLITE_BUSY)
 		memcpy(err->sqlstate, "55P03", 6);
 	if (sql != NULL && err->line == 0)
 		err->line = sqlite_line_at(sql, pos);
@@ -150,14 +166,20 @@ sqlite_connect(struct conn **out, const struct url *url, struct err *err)
 		goto done;
 	}
 	sqlite3_extended_result_codes(c->db, 1);
-	sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
-	/* reading the schema now tells a file that is not a database */
+	/*
+	 * Reading the schema now tells a file that is not a database; a
+	 * file locked by another connection is one, and what waits for it
+	 * is the first statement, with lock_timeout (set_timeouts).
+	 */
+	sqlite3_busy_timeout(c->db, 0);
 	if (sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL,
-	    NULL, NULL) != SQLITE_OK) {
+	    NULL, NULL) != SQLITE_OK &&
+	    (sqlite3_errcode(c->db) & 0xff) != SQLITE_BUSY) {
 		rc = err_set(err, MG_ECONNECT, "cannot open SQLite database "
 		    "'%s': %s", c->name, sqlite3_errmsg(c->db));
 		goto done;
 	}
+	sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
 done:
 	xfree(file);
 	if (rc != 0) {

@@ -174,7 +174,9 @@ test_expect_success 'sqlite: ?mode=ro refuses writes' '
 	sqlite3 ro.db "CREATE TABLE t (id INTEGER)"
 	echo "INSERT INTO t VALUES (1);" >w.sql
 	run_migrate 1 --url "sqlite:///ro.db?mode=ro" exec w.sql
-	expect_grep "w.sql:1: attempt to write a readonly database" err
+	expect_grep "w.sql:1: " err
+	expect_grep "/ro.db" err
+	expect_grep "attempt to write a readonly database" err
 	test "$(sqlite3 ro.db "SELECT count(*) FROM t")" = 0
 '
 
