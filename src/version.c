@@ -491,11 +491,57 @@ version_rollback(struct version *v, int depth)
 	err_release(&rerr);
 }
 
-/* The step's statements, from skip on; *nrun counts those that ran. */
+/*
+ * This run of a step outside a transaction has run n of its statements:
+ * its one "partial" history row says so (made when there is none yet).
+ */
+static int
+version_progress(struct version *v, const struct version_hist *run,
+    const struct sql_stmts *stmts, size_t n, struct err *err)
+{
+	struct version_hist	 h = *run;
+	struct strbuf		 sql = STRBUF_INIT;
+	struct rows		*rows = NULL;
+	char			 done_sum[65], nstmt[24];
+	const char		*params[6];
+	int			 rc;
+
+	version_done_checksum(done_sum, stmts, n);
+	h.status = "partial";
+	h.done_checksum = done_sum;
+	h.statements = n;
+	version_now(h.finished, NULL);
+	snprintf(nstmt, sizeof nstmt, "%zu", n);
+	params[0] = nstmt;
+	params[1] = done_sum;
+	params[2] = h.finished;
+	params[3] = h.rev;
+	params[4] = h.direction;
+	params[5] = h.started;
+	strbuf_addf(&sql, "UPDATE %s SET statements = CAST($1 AS INTEGER), "
+	    "done_checksum = $2, finished_at = $3 WHERE revision = $4 AND "
+	    "direction = $5 AND status = 'partial' AND started_at = $6 "
+	    "RETURNING id", v->ht.buf);
+	rc = v->dialect->query(&rows, v->conn, sql.buf, params, 6, err);
+	if (rc == 0 && rows->nrows == 0)
+		rc = version_history_insert(v, &h, err);
+	rows_free(rows);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/*
+ * The step's statements, from skip on; *nrun counts those that ran.
+ * Outside a transaction (progress not NULL), each statement that ran is
+ * recorded at once as a "partial" history row of this run, so that a
+ * run killed or cut off after it resumes after it, not before: only the
+ * instant between a statement's end and its record is left, which no
+ * statement that cannot run in a transaction can close.
+ */
 static int
 version_exec_step(struct version *v, const struct step *s,
     const struct sql_stmts *stmts, size_t skip, size_t *nrun,
-    struct err *err)
+    struct version_hist *progress, struct err *err)
 {
 	const struct script_part	*part = s->upgrade ? &s->rev->script->up :
 	    &s->rev->script->down_part;
@@ -512,9 +558,30 @@ version_exec_step(struct version *v, const struct step *s,
 			return rc;
 		}
 		(*nrun)++;
+		if (progress != NULL && (rc = version_progress(v, progress,
+		    stmts, *nrun, err)) != 0)
+			return rc;
 		VERSION_FAULT("statement", s->rev->id, i + 1, stmts->n);
 	}
 	return 0;
+}
+
+/* The progress rows of this run of a step, once it is done. */
+static int
+version_progress_drop(struct version *v, const struct version_hist *h,
+    struct err *err)
+{
+	struct strbuf	 sql = STRBUF_INIT;
+	struct rows	*rows = NULL;
+	const char	*params[3] = { h->rev, h->direction, h->started };
+	int		 rc;
+
+	strbuf_addf(&sql, "DELETE FROM %s WHERE revision = $1 AND direction "
+	    "= $2 AND status = 'partial' AND started_at = $3", v->ht.buf);
+	rc = v->dialect->query(&rows, v->conn, sql.buf, params, 3, err);
+	rows_free(rows);
+	strbuf_release(&sql);
+	return rc;
 }
 
 static void
@@ -651,7 +718,7 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	struct rows			*invalid = NULL;
 	struct strbuf			 sql = STRBUF_INIT, label = STRBUF_INIT;
 	struct timespec			 t0;
-	char				 sum[65], done_sum[65];
+	char				 sum[65];
 	size_t				 skip = 0, nrun = 0;
 	int				 rc, attempt, depth, txn, noted = 0;
 	int				 fkoff = 0, fkwas = 0;
@@ -691,7 +758,8 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	for (attempt = 0;; attempt++) {
 		rc = txn ? dialect_begin(v->conn, err) : 0;
 		if (rc == 0)
-			rc = version_exec_step(v, s, &stmts, skip, &nrun, err);
+			rc = version_exec_step(v, s, &stmts, skip, &nrun,
+			    txn ? NULL : &h, err);
 		if (rc == 0 || attempt >= v->lock_retries ||
 		    strcmp(err->sqlstate, VERSION_SQLSTATE_LOCK_TIMEOUT) != 0)
 			break;
@@ -718,19 +786,7 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 		err_release(err);
 		version_sleep_ms(200L << (attempt < 5 ? attempt : 5));
 	}
-	if (rc != 0 && !txn && nrun > 0) {
-		struct err	 herr = ERR_INIT;
-
-		/* record how far it got, so that a rerun resumes there */
-		version_done_checksum(done_sum, &stmts, nrun);
-		h.status = "partial";
-		h.done_checksum = done_sum;
-		h.statements = nrun;
-		version_now(h.finished, NULL);
-		h.duration_ms = (long)version_ms_since(&t0);
-		version_history_insert(v, &h, &herr);
-		err_release(&herr);
-	}
+	/* how far it got is recorded, statement by statement: see above */
 	if (rc != 0 && !txn && !noted)
 		version_note_invalid(v, err, invalid);
 	if (rc != 0)
@@ -744,7 +800,8 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	version_now(h.finished, NULL);
 	h.statements = nrun;
 	h.duration_ms = (long)version_ms_since(&t0);
-	if ((rc = version_history_insert(v, &h, err)) != 0)
+	if ((rc = version_history_insert(v, &h, err)) != 0 ||
+	    (!txn && (rc = version_progress_drop(v, &h, err)) != 0))
 		goto done;
 	VERSION_FAULT("history-row", s->rev->id, 0, 0);
 	if (fkoff && v->dialect->foreign_key_check != NULL &&
