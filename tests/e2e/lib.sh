@@ -68,6 +68,27 @@ test_expect_failure() {
 	fi
 }
 
+# faults_build: FAULTS, the test build with the fault points of
+# src/version.c (-DMIGRATE_FAULT_HOOKS, t0071 and t0073) in build-faults/
+# beside build/, made when missing or out of date (under flock: several
+# scripts may ask at once); MIGRATE_FAULTS names another. A build that
+# fails is the script's one failure.
+faults_build() {
+	FAULTS=${MIGRATE_FAULTS:-$top/build-faults/migrate}
+	export FAULTS
+	[ -n "${MIGRATE_FAULTS:-}" ] && return 0
+	if ! { mkdir -p "$top/build-faults" &&
+	    (cd "$top" && unset MAKEFLAGS MFLAGS MAKELEVEL &&
+	    echo '*' >build-faults/.gitignore &&
+	    flock build-faults/.lock make -s -j"$(nproc)" O=build-faults \
+	    CFLAGS='-O2 -g -DMIGRATE_FAULT_HOOKS' build-faults/migrate) \
+	    >"$TRASH/faults-build.log" 2>&1; }; then
+		echo "not ok 1 - $test_name: build the fault-injection binary"
+		sed 's/^/#   /' "$TRASH/faults-build.log"
+		exit 1
+	fi
+}
+
 # test_expect_timed 'description' 'commands': a test whose outcome rests
 # on how long things take (a lock held for N seconds, a failure within N
 # ms); skipped under valgrind, which slows every run tenfold.

@@ -26,25 +26,7 @@
 # does today; each is a known failure until src/ is fixed.
 . "$(dirname "$0")/lib.sh"
 
-# The test build with the fault points (-DMIGRATE_FAULT_HOOKS) in
-# build-faults/ beside build/, made when missing or out of date (flock:
-# t0073 builds it too); MIGRATE_FAULTS names another.
-faults_build() {
-	FAULTS=${MIGRATE_FAULTS:-$top/build-faults/migrate}
-	[ -n "${MIGRATE_FAULTS:-}" ] && return 0
-	mkdir -p "$top/build-faults" &&
-	    (cd "$top" && unset MAKEFLAGS MFLAGS MAKELEVEL &&
-	    echo '*' >build-faults/.gitignore &&
-	    flock build-faults/.lock make -s -j"$(nproc)" O=build-faults \
-	    CFLAGS='-O2 -g -DMIGRATE_FAULT_HOOKS' build-faults/migrate) \
-	    >"$TRASH/faults-build.log" 2>&1
-}
-if ! faults_build; then
-	echo "not ok 1 - $test_name: build the fault-injection binary"
-	sed 's/^/#   /' "$TRASH/faults-build.log"
-	exit 1
-fi
-export FAULTS
+faults_build
 
 N=50
 # On PostgreSQL, where a kill and its checks take ~150 ms, each revision

@@ -29,23 +29,7 @@
 
 sq="'"
 
-# As in t0071: the fault build in build-faults/.
-faults_build() {
-	FAULTS=${MIGRATE_FAULTS:-$top/build-faults/migrate}
-	[ -n "${MIGRATE_FAULTS:-}" ] && return 0
-	mkdir -p "$top/build-faults" &&
-	    (cd "$top" && unset MAKEFLAGS MFLAGS MAKELEVEL &&
-	    echo '*' >build-faults/.gitignore &&
-	    flock build-faults/.lock make -s -j"$(nproc)" O=build-faults \
-	    CFLAGS='-O2 -g -DMIGRATE_FAULT_HOOKS' build-faults/migrate) \
-	    >"$TRASH/faults-build.log" 2>&1
-}
-if ! faults_build; then
-	echo "not ok 1 - $test_name: build the fault-injection binary"
-	sed 's/^/#   /' "$TRASH/faults-build.log"
-	exit 1
-fi
-export FAULTS
+faults_build
 
 # Our own server (tests/pg.sh), stopped and removed on exit.
 pgdir=$(mktemp -d /tmp/migrate-t0073-pg.XXXXXX)
