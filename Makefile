@@ -157,7 +157,7 @@ $(O)/unit/libmigrate.a: $(TOBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(O)/unit/test-%: tests/unit/test-%.c tests/unit/unit.h tests/unit/unit-db.h $(O)/unit/libmigrate.a
+$(O)/unit/test-%: tests/unit/test-%.c tests/unit/unit.h tests/unit/unit-db.h tests/unit/unit-ini.h $(O)/unit/libmigrate.a
 	$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -Wno-missing-prototypes $(LDFLAGS) \
 		-o $@ $< $(O)/unit/libmigrate.a $(PKG_LIBS) $(CMOCKA_LIBS)
 

@@ -8,46 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "unit.h"
-
-struct fixture {
-	char	 dir[64];
-	char	 path[96];
-};
-
-static int
-setup(void **state)
-{
-	struct fixture	*fx = calloc(1, sizeof *fx);
-
-	snprintf(fx->dir, sizeof fx->dir, "/tmp/test-fuzz-regress.XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
-		return -1;
-	snprintf(fx->path, sizeof fx->path, "%s/migrate.ini", fx->dir);
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture	*fx = *state;
-
-	unlink(fx->path);
-	rmdir(fx->dir);
-	free(fx);
-	return 0;
-}
-
-static void
-write_ini(const struct fixture *fx, const char *text)
-{
-	FILE	*f = fopen(fx->path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#include "unit-ini.h"
 
 /*
  * [migrate] with nkeys keys k0..: each names the next one eight times,
