@@ -243,6 +243,20 @@ test_expect_success 'pg: the server stopped inside a Transactional: no revision:
 
 d=sqlite
 
+# locked_upgrade MODE MIN MAX: with $db at $R1 and BEGIN MODE held
+# elsewhere, upgrade head fails (exit 1) after MIN to MAX ms.
+locked_upgrade() {
+	run_migrate 0 upgrade $R1
+	hold $1
+	t0=$(now_ms)
+	run_migrate 1 upgrade head
+	t=$(($(now_ms) - t0))
+	release
+	echo "failed after $t ms"
+	test $t -ge $2
+	test $t -lt $3
+}
+
 # hold MODE: sqlite3 holds BEGIN MODE on $db (with a row written) from the
 # background until release is touched (at most 20 s); returns once held.
 hold() {
@@ -262,15 +276,7 @@ release() {
 test_expect_timed 'sqlite: the file locked by another process (BEGIN EXCLUSIVE): waits 5 s, then one line naming the file, exit 1' '
 	trap release EXIT
 	new_db excl; write_ini; chain3
-	run_migrate 0 upgrade $R1
-	hold EXCLUSIVE
-	t0=$(now_ms)
-	run_migrate 1 upgrade head
-	t=$(($(now_ms) - t0))
-	release
-	echo "failed after $t ms"
-	test $t -ge 4900
-	test $t -lt 8000
+	locked_upgrade EXCLUSIVE 4900 8000
 	one_line
 	expect_grep "$db" err
 	expect_grep "database is locked" err
@@ -309,15 +315,7 @@ test_expect_timed 'sqlite: the file locked by BEGIN EXCLUSIVE, lock_timeout = 10
 test_expect_timed 'sqlite: the write lock held by another process (BEGIN IMMEDIATE): waits lock_timeout, one line naming the file, exit 1' '
 	trap release EXIT
 	new_db imm; write_ini "lock_timeout = 1000"; chain3
-	run_migrate 0 upgrade $R1
-	hold IMMEDIATE
-	t0=$(now_ms)
-	run_migrate 1 upgrade head
-	t=$(($(now_ms) - t0))
-	release
-	echo "failed after $t ms"
-	test $t -ge 900
-	test $t -lt 2500
+	locked_upgrade IMMEDIATE 900 2500
 	one_line
 	expect_rows $R1
 	expect_tables "t1" "t2 t3"
