@@ -165,7 +165,7 @@ deps:
 	@sh scripts/install-deps.sh
 
 # check: the suite on the build, then again on an ASan+UBSan build (see
-# tests/run.sh for what the second pass leaves to make asan).
+# tests/run.sh).
 check: deps
 	@$(MAKE) --no-print-directory all unit-tests
 	@$(MAKE) --no-print-directory O=build-asan \
