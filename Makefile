@@ -285,4 +285,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-faults migrate demo.db
+	rm -rf build build-asan build-faults $(FUZZ_O) migrate demo.db
