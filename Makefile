@@ -52,6 +52,7 @@ LIB_OBJS += src/url.o
 LIB_OBJS += src/sqlsplit.o
 LIB_OBJS += src/script.o
 LIB_OBJS += src/graph.o
+LIB_OBJS += src/hdrcache.o
 LIB_OBJS += src/version.o
 LIB_OBJS += src/schema.o
 LIB_OBJS += src/model.o
@@ -93,9 +94,11 @@ UNIT_TESTS += test-cmd
 UNIT_TESTS += test-config
 UNIT_TESTS += test-diff
 UNIT_TESTS += test-dialect
+UNIT_TESTS += test-dialect-cache
 UNIT_TESTS += test-error
 UNIT_TESTS += test-fuzz-regress
 UNIT_TESTS += test-graph
+UNIT_TESTS += test-hdrcache
 UNIT_TESTS += test-model
 UNIT_TESTS += test-reflect-postgres
 UNIT_TESTS += test-render-postgres
@@ -205,7 +208,7 @@ FUZZ_O		 = build-fuzz
 FUZZ_HARNESSES	 = config graph script spec sqlsplit url
 FUZZ_SRCS	 = src/util/error.c src/util/strbuf.c src/util/xmalloc.c \
 		   src/util/sha256.c src/config.c src/url.c src/sqlsplit.c \
-		   src/script.c src/graph.c
+		   src/script.c src/graph.c src/hdrcache.c
 FUZZ_CFLAGS	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 		   $(WARN) -O1 -g -fno-omit-frame-pointer \
 		   -fsanitize=address,undefined -fno-sanitize-recover=undefined \

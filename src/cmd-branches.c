@@ -34,6 +34,12 @@ cmd_branches_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 
 	if ((rc = graph_load(&g, ctx->config, err)) != 0)
 		goto done;
+	/* verbose shows each branch point's header as written: its text */
+	for (i = 0; verbose && i < g->nrevs; i++) {
+		if (g->revs[i].nchildren > 1 && (rc = script_load_body(
+		    g->revs[i].script, err)) != 0)
+			goto done;
+	}
 	for (i = g->nrevs; i-- > 0;) {
 		struct rev	*r = g->order[i];
 

@@ -69,6 +69,11 @@ cmd_current_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	    (rc = graph_load(&g, ctx->config, err)) != 0 ||
 	    (rc = cmd_current_rows(&rows, ctx, g, err)) != 0)
 		goto done;
+	/* verbose shows each header as written: the scripts' text */
+	for (i = 0; verbose && !json && i < rows.n; i++) {
+		if ((rc = script_load_body(rows.v[i]->script, err)) != 0)
+			goto done;
+	}
 	if (json) {
 		strbuf_addstr(&sb, "{\"current\": [");
 		for (i = 0; i < rows.n; i++) {

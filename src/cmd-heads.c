@@ -37,6 +37,11 @@ cmd_heads_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	if ((rc = cmd_json(&json, args, err)) != 0 ||
 	    (rc = graph_load(&g, ctx->config, err)) != 0)
 		goto done;
+	/* verbose shows each header as written: the scripts' text */
+	for (i = 0; !json && args_has(args, "verbose") && i < g->nheads; i++) {
+		if ((rc = script_load_body(g->heads[i]->script, err)) != 0)
+			goto done;
+	}
 	if (json)
 		strbuf_addstr(&sb, "{\"heads\": [");
 	for (i = 0; i < g->nheads; i++) {

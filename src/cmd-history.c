@@ -63,8 +63,11 @@ cmd_history_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 	if (range != NULL && strchr(colon + 1, ':') != NULL)
 		return err_set(err, MG_EUSAGE, "bad range '%s': expected "
 		    "[start]:[end]", range);
+	/* verbose shows each header as written: the scripts' text */
 	if ((rc = cmd_json(&json, args, err)) != 0 ||
-	    (rc = graph_load(&g, ctx->config, err)) != 0)
+	    (rc = graph_load(&g, ctx->config, err)) != 0 ||
+	    (!json && args_has(args, "verbose") &&
+	    (rc = graph_load_bodies(g, err)) != 0))
 		goto done;
 	db = args_has(args, "indicate-current") || (range != NULL &&
 	    (cmd_spec_needs_db(range) || cmd_spec_needs_db(colon + 1)));
@@ -104,7 +107,8 @@ cmd_history_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		}
 		strbuf_reset(&sb);
 		cmd_format_rev(&sb, g, g->order[i], flags, db ? &rows : NULL);
-		fprintf(ctx->out, "%s\n", sb.buf);
+		strbuf_addch(&sb, '\n');
+		fwrite(sb.buf, 1, sb.len, ctx->out);
 	}
 	if (json)
 		fprintf(ctx->out, "%s\n]}\n", n > 0 ? sb.buf :

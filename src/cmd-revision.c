@@ -567,6 +567,8 @@ cmd_revision_rebase(struct cmd_ctx *ctx, const struct graph *g,
 		goto done;
 	}
 	/* the Revises value in the header, as the parser found it */
+	if ((rc = script_load_body(r->script, err)) != 0)
+		goto done;
 	strbuf_add(&text, r->script->text, r->script->revises_at);
 	if (r->script->revises_at > 0 && r->script->text[
 	    r->script->revises_at - 1] == ':')

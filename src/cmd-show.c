@@ -55,6 +55,11 @@ cmd_show_exec(struct cmd_ctx *ctx, struct args *args, struct err *err)
 		    "revision", spec);
 		goto done;
 	}
+	/* each header as written: the scripts' text */
+	for (i = 0; i < t.revs.n; i++) {
+		if ((rc = script_load_body(t.revs.v[i]->script, err)) != 0)
+			goto done;
+	}
 	for (i = 0; i < t.revs.n; i++) {
 		strbuf_reset(&sb);
 		cmd_format_rev_verbose(&sb, g, t.revs.v[i], db ? &rows : NULL);

@@ -59,7 +59,8 @@ cmd_upgrade_offline(struct cmd_ctx *ctx, const struct graph *g,
 		spec = colon + 1;
 	}
 	if ((rc = graph_resolve(&to, g, spec, &from.revs, err)) != 0 ||
-	    (rc = graph_plan(&plan, g, &from.revs, &to, upgrade, err)) != 0)
+	    (rc = graph_plan(&plan, g, &from.revs, &to, upgrade, err)) != 0 ||
+	    (rc = plan_load_bodies(&plan, err)) != 0)
 		goto done;
 	rc = version_run_sql(v, ctx->out, &plan, upgrade && from.revs.n == 0,
 	    err);
@@ -125,7 +126,8 @@ cmd_upgrade_run(struct cmd_ctx *ctx, struct args *args, int upgrade,
 	    (rc = version_ensure(&v, err)) != 0 ||
 	    (rc = version_rows(&rows, &v, g, err)) != 0 ||
 	    (rc = graph_resolve(&t, g, spec, &rows, err)) != 0 ||
-	    (rc = graph_plan(&plan, g, &rows, &t, upgrade, err)) != 0)
+	    (rc = graph_plan(&plan, g, &rows, &t, upgrade, err)) != 0 ||
+	    (rc = plan_load_bodies(&plan, err)) != 0)
 		goto done;
 	if (plan.n == 0) {
 		if (!ctx->quiet) {

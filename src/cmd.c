@@ -341,8 +341,12 @@ cmd_format_ids(struct strbuf *out, struct rev *const *v, size_t n)
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++)
-		strbuf_addf(out, "%s%s", i ? ", " : "", v[i]->id);
+	/* addstr, not addf: history prints one line a revision */
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strbuf_addstr(out, ", ");
+		strbuf_addstr(out, v[i]->id);
+	}
 }
 
 /*
@@ -359,8 +363,8 @@ cmd_format_labels(struct strbuf *out, const struct graph *g,
 	for (i = 0; i < g->nlabels; i++) {
 		if (!g->labels[i].member[r->index])
 			continue;
-		strbuf_addf(out, "%s%s", n++ ? ", " : before,
-		    g->labels[i].name);
+		strbuf_addstr(out, n++ ? ", " : before);
+		strbuf_addstr(out, g->labels[i].name);
 	}
 	if (n > 0)
 		strbuf_addstr(out, after);
@@ -407,8 +411,10 @@ cmd_format_rev(struct strbuf *out, const struct graph *g,
 		if (r->nparents > 1)
 			strbuf_addstr(out, " (mergepoint)");
 	}
-	if (flags & FMT_DOC)
-		strbuf_addf(out, ", %s", r->script->message);
+	if (flags & FMT_DOC) {
+		strbuf_addstr(out, ", ");
+		strbuf_addstr(out, r->script->message);
+	}
 }
 
 /* Alembic's log entry: what history -v, show and current -v print. */

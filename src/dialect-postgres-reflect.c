@@ -1,8 +1,9 @@
 /*
  * PostgreSQL reflection: read the schema out of the catalog into a struct
- * schema, with six catalog queries however many tables there are (tables,
- * columns, constraints, index keys, enum labels, views), each for every
- * schema asked for at once, passed as one text[] parameter.
+ * schema, with seven catalog queries however many tables there are
+ * (tables, columns, constraints, index keys, the CREATE INDEX texts not
+ * made from them, enum labels, views), each for every schema asked for at
+ * once, passed as one text[] parameter.
  *
  * Only the dialect's query entry is used, so this file knows SQL, not
  * libpq. Rows from the per-table queries carry the table's oid and are
@@ -26,6 +27,13 @@ struct pg_reflect_rel {
 	struct schema_table	*table;
 };
 
+/* A column's name by its table and number. */
+struct pg_reflect_att {
+	unsigned long		 oid;
+	long			 attnum;
+	const char		*name;
+};
+
 struct pg_reflect_ctx {
 	struct conn		*conn;
 	const char		*nspaces;	/* $1: a text[] literal */
@@ -37,6 +45,16 @@ struct pg_reflect_ctx {
 	struct schema		*schema;
 	struct pg_reflect_rel	*rels;		/* sorted by oid */
 	size_t			 nrels;
+	struct pg_reflect_rel	 last;		/* pg_reflect_find's last */
+	/*
+	 * The name of every column of the schemas asked for (of tables the
+	 * filter leaves too), by table oid and attnum: what the keys of
+	 * constraints (conkey, confkey) are turned into, instead of a
+	 * subquery a constraint in the server. Names point into colrows.
+	 */
+	struct pg_reflect_att	*atts;		/* sorted by (oid, attnum) */
+	size_t			 natts;
+	struct rows		*colrows;
 };
 
 /* A copy of text the database printed, or NULL (see the file comment). */
@@ -61,10 +79,17 @@ pg_reflect_bool(const char *s)
 	return s != NULL && s[0] == 't';
 }
 
+/* An oid as the server prints it (decimal digits); NULL is 0. */
 static unsigned long
 pg_reflect_oid(const char *s)
 {
-	return s != NULL ? strtoul(s, NULL, 10) : 0;
+	unsigned long	 n = 0;
+
+	if (s == NULL)
+		return 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		n = n * 10 + (unsigned long)(*s - '0');
+	return n;
 }
 
 static int
@@ -78,7 +103,7 @@ pg_reflect_rel_cmp(const void *a, const void *b)
 
 /* The table reflected for oid text s, or NULL (not taken). */
 static struct schema_table *
-pg_reflect_find(const struct pg_reflect_ctx *ctx, const char *s)
+pg_reflect_find(struct pg_reflect_ctx *ctx, const char *s)
 {
 	struct pg_reflect_rel	 key, *r;
 
@@ -86,9 +111,55 @@ pg_reflect_find(const struct pg_reflect_ctx *ctx, const char *s)
 		return NULL;
 	key.oid = pg_reflect_oid(s);
 	key.table = NULL;
+	/* rows come table by table: most ask for the table before */
+	if (key.oid == ctx->last.oid && ctx->last.table != NULL)
+		return ctx->last.table;
 	r = bsearch(&key, ctx->rels, ctx->nrels, sizeof *ctx->rels,
 	    pg_reflect_rel_cmp);
+	if (r != NULL)
+		ctx->last = *r;
 	return r != NULL ? r->table : NULL;
+}
+
+static int
+pg_reflect_att_cmp(const void *a, const void *b)
+{
+	const struct pg_reflect_att	*x = a, *y = b;
+
+	if (x->oid != y->oid)
+		return (x->oid > y->oid) - (x->oid < y->oid);
+	return (x->attnum > y->attnum) - (x->attnum < y->attnum);
+}
+
+/*
+ * The names of the columns numbered in keys (an int2[] as PostgreSQL
+ * prints it: {1,3}) of table oid s, in order, into out; -1 (out left
+ * empty) when one is not known.
+ */
+static int
+pg_reflect_keys(struct strv *out, const struct pg_reflect_ctx *ctx,
+    const char *s, const char *keys)
+{
+	struct pg_reflect_att	 key, *a;
+	const char		*p = keys;
+	char			*end;
+
+	key.oid = pg_reflect_oid(s);
+	key.name = NULL;
+	if (p == NULL || *p++ != '{')
+		return -1;
+	while (*p != '}') {
+		key.attnum = strtol(p, &end, 10);
+		if (end == p || ctx->natts == 0 || (a = bsearch(&key,
+		    ctx->atts, ctx->natts, sizeof *ctx->atts,
+		    pg_reflect_att_cmp)) == NULL) {
+			strv_release(out);
+			return -1;
+		}
+		strv_push(out, a->name);
+		p = *end == ',' ? end + 1 : end;
+	}
+	return 0;
 }
 
 /*
@@ -237,10 +308,14 @@ pg_reflect_tables(struct pg_reflect_ctx *ctx, const struct schema_filter *f,
 		ctx->nrels++;
 	}
 	rows_free(r);
-	/* ORDER BY c.oid sorted them already; sort again to be sure */
-	if (ctx->nrels > 1)
-		qsort(ctx->rels, ctx->nrels, sizeof *ctx->rels,
-		    pg_reflect_rel_cmp);
+	/* ORDER BY c.oid sorted them already; sort if not */
+	for (i = 1; i < ctx->nrels; i++) {
+		if (ctx->rels[i - 1].oid > ctx->rels[i].oid) {
+			qsort(ctx->rels, ctx->nrels, sizeof *ctx->rels,
+			    pg_reflect_rel_cmp);
+			break;
+		}
+	}
 	return 0;
 }
 
@@ -255,12 +330,20 @@ pg_reflect_columns(struct pg_reflect_ctx *ctx, struct err *err)
 	    "SELECT a.attrelid, a.attname,"
 	    " pg_catalog.format_type(a.atttypid, a.atttypmod),"
 	    " a.attnotnull,"
-	    " pg_catalog.pg_get_expr(ad.adbin, ad.adrelid),"
+	    /*
+	     * A default names no column: printed without its table, whose
+	     * descriptor the server would otherwise open (and build, the
+	     * first time in a session) for each default, most of the cost
+	     * of the query. A generated column's expression names some.
+	     */
+	    " CASE WHEN a.attgenerated = ''"
+	    " THEN pg_catalog.pg_get_expr(ad.adbin, 0)"
+	    " ELSE pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,"
 	    " a.attidentity, a.attgenerated,"
 	    " CASE WHEN a.attcollation <> 0"
 	    " AND a.attcollation <> t.typcollation"
 	    " THEN a.attcollation::pg_catalog.regcollation::text END,"
-	    " d.description"
+	    " d.description, a.attnum"
 	    " FROM pg_catalog.pg_attribute a"
 	    " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
 	    " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
@@ -282,6 +365,21 @@ pg_reflect_columns(struct pg_reflect_ctx *ctx, struct err *err)
 
 	if ((rc = pg_reflect_query(&r, ctx, sql, err)) != 0)
 		return rc;
+	ctx->atts = xcalloc(r->nrows + 1, sizeof *ctx->atts);
+	for (i = 0; i < r->nrows; i++) {
+		ctx->atts[i].oid = pg_reflect_oid(rows_get(r, i, 0));
+		ctx->atts[i].attnum = strtol(rows_get(r, i, 9), NULL, 10);
+		ctx->atts[i].name = rows_get(r, i, 1);
+	}
+	ctx->natts = r->nrows;
+	/* ORDER BY a.attrelid, a.attnum sorted them; sort if not */
+	for (i = 1; i < ctx->natts; i++) {
+		if (pg_reflect_att_cmp(&ctx->atts[i - 1], &ctx->atts[i]) > 0) {
+			qsort(ctx->atts, ctx->natts, sizeof *ctx->atts,
+			    pg_reflect_att_cmp);
+			break;
+		}
+	}
 	for (i = 0; i < r->nrows; i++) {
 		if ((t = pg_reflect_find(ctx, rows_get(r, i, 0))) == NULL)
 			continue;
@@ -303,7 +401,7 @@ pg_reflect_columns(struct pg_reflect_ctx *ctx, struct err *err)
 		col->collation = pg_reflect_text(ctx, rows_get(r, i, 7));
 		col->comment = pg_reflect_text(ctx, rows_get(r, i, 8));
 	}
-	rows_free(r);
+	ctx->colrows = r;	/* the names of atts */
 	return 0;
 }
 
@@ -345,21 +443,29 @@ pg_reflect_fk_match(const char *c)
 	" JOIN pg_catalog.pg_attribute a ON a.attrelid = " rel		\
 	" AND a.attnum = u.attnum ORDER BY u.i)"
 
-static void
+/* A foreign key; -1 if a column of its keys is not known. */
+static int
 pg_reflect_fk(struct pg_reflect_ctx *ctx, struct schema_table *t,
     const struct rows *r, size_t i)
 {
 	struct schema_fk	*fk = schema_add_fk(t);
 	const char		*nsp, *setcols = rows_get(r, i, 13);
 	struct strbuf		 sb = STRBUF_INIT;
+	int			 rc = 0;
 
 	nsp = pg_reflect_nspace(ctx, rows_get(r, i, 7));
 	fk->name = xstrdup(rows_get(r, i, 2));
-	pg_reflect_array(&fk->columns, rows_get(r, i, 6));
+	if (pg_reflect_keys(&fk->columns, ctx, rows_get(r, i, 0),
+	    rows_get(r, i, 6)) != 0)
+		rc = -1;
 	if (nsp != NULL && (t->schema == NULL || strcmp(nsp, t->schema) != 0))
 		fk->ref_schema = xstrdup(nsp);
 	fk->ref_table = xstrdup(rows_get(r, i, 8));
-	pg_reflect_array(&fk->ref_columns, rows_get(r, i, 9));
+	if (rows_get(r, i, 15) != NULL)
+		pg_reflect_array(&fk->ref_columns, rows_get(r, i, 15));
+	else if (pg_reflect_keys(&fk->ref_columns, ctx, rows_get(r, i, 16),
+	    rows_get(r, i, 9)) != 0)
+		rc = -1;
 	strbuf_addstr(&sb, pg_reflect_fk_action(rows_get(r, i, 10)));
 	/* PostgreSQL 15: ON DELETE SET NULL (col, ...) */
 	if (setcols != NULL && setcols[0] != '\0')
@@ -370,6 +476,7 @@ pg_reflect_fk(struct pg_reflect_ctx *ctx, struct schema_table *t,
 	fk->deferrable = pg_reflect_bool(rows_get(r, i, 3));
 	fk->initially_deferred = pg_reflect_bool(rows_get(r, i, 4));
 	fk->not_valid = !pg_reflect_bool(rows_get(r, i, 5));
+	return rc;
 }
 
 static int
@@ -383,12 +490,13 @@ pg_reflect_constraints(struct pg_reflect_ctx *ctx, struct err *err)
 	static const char	 head[] =
 	    "SELECT k.conrelid, k.contype, k.conname, k.condeferrable,"
 	    " k.condeferred, k.convalidated,"
-	    /* key names only where they are read: a subquery a row */
-	    " CASE WHEN k.contype <> 'c' THEN"
-	    PG_REFLECT_KEYNAMES("k.conkey", "k.conrelid") " END,"
+	    /*
+	     * the keys' column numbers, named here from the columns read
+	     * (see pg_reflect_keys): not a subquery a constraint
+	     */
+	    " CASE WHEN k.contype <> 'c' THEN k.conkey END,"
 	    " fn.nspname, fc.relname,"
-	    " CASE WHEN k.contype = 'f' THEN"
-	    PG_REFLECT_KEYNAMES("k.confkey", "k.confrelid") " END,"
+	    " CASE WHEN k.contype = 'f' THEN k.confkey END,"
 	    " k.confdeltype, k.confupdtype, k.confmatchtype,";
 	static const char	 setcols15[] =
 	    " CASE WHEN k.confdelsetcols IS NOT NULL THEN"
@@ -400,7 +508,12 @@ pg_reflect_constraints(struct pg_reflect_ctx *ctx, struct err *err)
 	static const char	 setcols14[] = " NULL::text,";
 	static const char	 tail[] =
 	    " CASE WHEN k.contype = 'c'"
-	    " THEN pg_catalog.pg_get_constraintdef(k.oid) END"
+	    " THEN pg_catalog.pg_get_constraintdef(k.oid) END,"
+	    /* a foreign key to a table of a schema not read: named there */
+	    " CASE WHEN k.contype = 'f'"
+	    " AND NOT fn.nspname = ANY ($1::text[]) THEN"
+	    PG_REFLECT_KEYNAMES("k.confkey", "k.confrelid") " END,"
+	    " k.confrelid"
 	    " FROM pg_catalog.pg_constraint k"
 	    " JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
 	    " LEFT JOIN pg_catalog.pg_class fc ON fc.oid = k.confrelid"
@@ -440,13 +553,16 @@ pg_reflect_constraints(struct pg_reflect_ctx *ctx, struct err *err)
 			} else
 				key = schema_add_unique(t);
 			key->name = xstrdup(rows_get(r, i, 2));
-			pg_reflect_array(&key->columns, rows_get(r, i, 6));
+			if (pg_reflect_keys(&key->columns, ctx,
+			    rows_get(r, i, 0), rows_get(r, i, 6)) != 0)
+				goto unknown;
 			key->deferrable = pg_reflect_bool(rows_get(r, i, 3));
 			key->initially_deferred =
 			    pg_reflect_bool(rows_get(r, i, 4));
 			break;
 		case 'f':
-			pg_reflect_fk(ctx, t, r, i);
+			if (pg_reflect_fk(ctx, t, r, i) != 0)
+				goto unknown;
 			break;
 		case 'c':
 			ck = schema_add_check(t);
@@ -458,9 +574,51 @@ pg_reflect_constraints(struct pg_reflect_ctx *ctx, struct err *err)
 			break;
 		}
 	}
+	goto done;
+unknown:
+	/* a column made or dropped between the queries: read again */
+	rc = err_set(err, MG_EDB, "constraint \"%s\" names a column that "
+	    "was not read: the schema changed while it was read",
+	    rows_get(r, i, 2));
 done:
 	rows_free(r);
 	strbuf_release(&sql);
+	return rc;
+}
+
+/*
+ * The CREATE INDEX text of the indexes idx, whose oids are oids (the
+ * n-th for the n-th): pg_get_indexdef in one more query, for those whose
+ * text is not made here (see pg_reflect_indexes).
+ */
+static int
+pg_reflect_indexdefs(struct pg_reflect_ctx *ctx, struct strv *oids,
+    struct schema_index **idx, struct err *err)
+{
+	static const char	 sql[] =
+	    "SELECT o, pg_catalog.pg_get_indexdef(o)"
+	    " FROM pg_catalog.unnest($1::pg_catalog.oid[]) WITH ORDINALITY"
+	    " u(o, i) ORDER BY u.i";
+	struct rows		*r = NULL;
+	const char		*params[1];
+	char			*arr;
+	size_t			 i;
+	int			 rc;
+
+	arr = pg_text_array(oids);
+	params[0] = arr;
+	rc = ctx->conn->dialect->query(&r, ctx->conn, sql, params, 1, err);
+	xfree(arr);
+	if (rc != 0)
+		return rc;
+	if (r->nrows != oids->n)
+		rc = err_set(err, MG_EDB, "pg_get_indexdef gave %zu rows for "
+		    "%zu indexes", r->nrows, oids->n);
+	for (i = 0; rc == 0 && i < r->nrows; i++) {
+		xfree(idx[i]->sql);
+		idx[i]->sql = pg_reflect_text(ctx, rows_get(r, i, 1));
+	}
+	rows_free(r);
 	return rc;
 }
 
@@ -474,15 +632,30 @@ pg_reflect_indexes(struct pg_reflect_ctx *ctx, struct err *err)
 	 * A key's collation is shown where it is not the column's (or, for
 	 * an expression, its type's), its operator class where it is not
 	 * the default one.
+	 *
+	 * The CREATE INDEX text (pg_get_indexdef, a context to print in
+	 * built a call: most of the query's time) is made here from the
+	 * parts read for an index that pg_get_indexdef would print as
+	 * CREATE [UNIQUE] INDEX name ON schema.table USING method (keys):
+	 * columns only, each with its column's collation and the default
+	 * operator class of its very type, no options, no INCLUDE, no
+	 * WHERE, NULLS DISTINCT, not on a partitioned table. Column 11
+	 * says whether a row is of such an index, 12 is the text up to
+	 * the keys, on its first row. Any other is asked for afterwards,
+	 * all at once (pg_reflect_indexdefs).
 	 */
-	static const char	 sql[] =
+	static const char	 head[] =
 	    "SELECT i.indrelid, ic.relname, i.indisunique, am.amname,"
 	    " pg_catalog.pg_get_expr(i.indpred, i.indrelid),"
-	    /* read on an index's first row only */
-	    " CASE WHEN k.n = 1 THEN pg_catalog.pg_get_indexdef(i.indexrelid)"
-	    " END,"
+	    " i.indexrelid,"
 	    " k.n > i.indnkeyatts,"
-	    " pg_catalog.pg_get_indexdef(i.indexrelid, k.n, true),"
+	    /*
+	     * a column as pg_get_indexdef prints it (quote_identifier), not
+	     * a call of it a column: each builds a context to print in
+	     */
+	    " CASE WHEN i.indkey[k.n - 1] <> 0"
+	    " THEN pg_catalog.quote_ident(ta.attname)"
+	    " ELSE pg_catalog.pg_get_indexdef(i.indexrelid, k.n, true) END,"
 	    " i.indoption[k.n - 1],"
 	    " CASE WHEN k.n <= i.indnkeyatts"
 	    " AND i.indcollation[k.n - 1] <> 0"
@@ -494,18 +667,39 @@ pg_reflect_indexes(struct pg_reflect_ctx *ctx, struct err *err)
 	    " CASE WHEN opn.nspname = 'pg_catalog'"
 	    " THEN pg_catalog.quote_ident(opc.opcname)"
 	    " ELSE pg_catalog.quote_ident(opn.nspname) || '.' ||"
-	    " pg_catalog.quote_ident(opc.opcname) END END"
+	    " pg_catalog.quote_ident(opc.opcname) END END,"
+	    " i.indexprs IS NULL AND i.indpred IS NULL"
+	    " AND ic.reloptions IS NULL AND i.indnatts = i.indnkeyatts"
+	    " AND c.relkind = 'r' AND i.indkey[k.n - 1] > 0"
+	    " AND k.attoptions IS NULL"
+	    " AND (i.indcollation[k.n - 1] = 0"
+	    " OR i.indcollation[k.n - 1] = ta.attcollation)"
+	    " AND opc.opcdefault AND opc.opcintype = ta.atttypid";
+	static const char	 nulls15[] =
+	    " AND NOT i.indnullsnotdistinct";
+	static const char	 tail[] =
+	    ", CASE WHEN k.n = 1 THEN 'CREATE ' ||"
+	    " CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END ||"
+	    " 'INDEX ' || pg_catalog.quote_ident(ic.relname) || ' ON ' ||"
+	    " pg_catalog.quote_ident(n.nspname) || '.' ||"
+	    " pg_catalog.quote_ident(c.relname) || ' USING ' ||"
+	    " pg_catalog.quote_ident(am.amname) || ' (' END"
 	    " FROM pg_catalog.pg_index i"
 	    " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
 	    " JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
 	    " JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
-	    " CROSS JOIN LATERAL pg_catalog.generate_series(1,"
-	    " i.indnatts::integer) k(n)"
+	    /*
+	     * a row an index column: the index's own attributes, numbered
+	     * 1 to indnatts (not generate_series, which the planner takes
+	     * for a thousand rows an index, and joins by hashing the whole
+	     * of pg_attribute, twice)
+	     */
+	    " JOIN LATERAL (SELECT ia.attnum::integer AS n, ia.atttypid,"
+	    " ia.attoptions FROM pg_catalog.pg_attribute ia"
+	    " WHERE ia.attrelid = i.indexrelid AND ia.attnum > 0) k ON true"
 	    " LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = i.indrelid"
 	    " AND ta.attnum = i.indkey[k.n - 1] AND ta.attnum > 0"
-	    " LEFT JOIN pg_catalog.pg_attribute ia"
-	    " ON ia.attrelid = i.indexrelid AND ia.attnum = k.n"
-	    " LEFT JOIN pg_catalog.pg_type it ON it.oid = ia.atttypid"
+	    " LEFT JOIN pg_catalog.pg_type it ON it.oid = k.atttypid"
 	    " LEFT JOIN pg_catalog.pg_opclass opc"
 	    " ON opc.oid = i.indclass[k.n - 1]"
 	    " LEFT JOIN pg_catalog.pg_namespace opn"
@@ -517,32 +711,64 @@ pg_reflect_indexes(struct pg_reflect_ctx *ctx, struct err *err)
 	    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h"
 	    " WHERE h.inhrelid = i.indexrelid)"
 	    " ORDER BY i.indrelid, ic.relname, k.n";
+	struct strbuf		 sql = STRBUF_INIT, key = STRBUF_INIT;
+	struct strbuf		 def = STRBUF_INIT;
+	struct strv		 oids = { NULL, 0 };
+	struct schema_index	**pending = NULL;
 	struct rows		*r = NULL;
 	struct schema_table	*t;
 	struct schema_index	*x = NULL;
-	struct strbuf		 key = STRBUF_INIT;
-	const char		*name, *opt, *coll, *opclass;
+	const char		*name, *opt, *coll, *opclass, *oid = NULL;
 	char			*k;
 	long			 o;
-	size_t			 i;
-	int			 rc;
+	size_t			 i, j;
+	int			 rc, simple = 0;
 
-	if ((rc = pg_reflect_query(&r, ctx, sql, err)) != 0)
-		return rc;
-	for (i = 0; i < r->nrows; i++) {
-		if ((t = pg_reflect_find(ctx, rows_get(r, i, 0))) == NULL)
-			continue;
-		name = rows_get(r, i, 1);
+	strbuf_addstr(&sql, head);
+	if (ctx->conn->server_version_num >= 150000)
+		strbuf_addstr(&sql, nulls15);
+	strbuf_addstr(&sql, tail);
+	if ((rc = pg_reflect_query(&r, ctx, sql.buf, err)) != 0)
+		goto done;
+	pending = xcalloc(r->nrows + 1, sizeof *pending);
+	for (i = 0; i <= r->nrows; i++) {
+		t = i < r->nrows ? pg_reflect_find(ctx, rows_get(r, i, 0)) :
+		    NULL;
+		name = t != NULL ? rows_get(r, i, 1) : NULL;
 		/* rows of one index follow each other */
-		if (x == NULL || t->nindexes == 0 ||
+		if (x != NULL && (t == NULL || t->nindexes == 0 ||
 		    t->indexes[t->nindexes - 1] != x ||
-		    strcmp(x->name, name) != 0) {
+		    strcmp(x->name, name) != 0)) {
+			/* the last one is whole: its text */
+			if (simple) {
+				strbuf_reset(&def);
+				strbuf_addstr(&def, x->sql);
+				for (j = 0; j < x->keys.n; j++)
+					strbuf_addf(&def, "%s%s", j > 0 ?
+					    ", " : "", x->keys.v[j]);
+				strbuf_addch(&def, ')');
+				xfree(x->sql);
+				x->sql = pg_reflect_text(ctx, def.buf);
+			} else {
+				pending[oids.n] = x;
+				strv_push(&oids, oid);
+			}
+			x = NULL;
+		}
+		if (t == NULL)
+			continue;
+		if (x == NULL) {
 			x = schema_add_index(t, name);
 			x->unique = pg_reflect_bool(rows_get(r, i, 2));
 			x->method = xstrdup(rows_get(r, i, 3));
 			x->where = pg_reflect_text(ctx, rows_get(r, i, 4));
-			x->sql = pg_reflect_text(ctx, rows_get(r, i, 5));
+			/* the text up to the keys, for now */
+			x->sql = xstrdup(rows_get(r, i, 12) != NULL ?
+			    rows_get(r, i, 12) : "");
+			oid = rows_get(r, i, 5);
+			simple = 1;
 		}
+		simple = simple && pg_reflect_bool(rows_get(r, i, 11));
 		if (pg_reflect_bool(rows_get(r, i, 6))) {
 			strv_push(&x->include, rows_get(r, i, 7));
 			continue;
@@ -566,9 +792,16 @@ pg_reflect_indexes(struct pg_reflect_ctx *ctx, struct err *err)
 		strv_push(&x->keys, k);
 		xfree(k);
 	}
+	/* asked even for none: as many queries whatever the schema */
+	rc = pg_reflect_indexdefs(ctx, &oids, pending, err);
+done:
+	strbuf_release(&sql);
 	strbuf_release(&key);
+	strbuf_release(&def);
+	strv_release(&oids);
+	xfree(pending);
 	rows_free(r);
-	return 0;
+	return rc;
 }
 
 static int
@@ -687,6 +920,8 @@ done:
 	rows_free(r);
 	schema_free(ctx.schema);
 	xfree(ctx.rels);
+	xfree(ctx.atts);
+	rows_free(ctx.colrows);
 	xfree(nsparam);
 	strv_release(&public_only);
 	return rc;

@@ -25,7 +25,7 @@
 	X(PQgetisnull) X(PQgetvalue) X(PQhost) X(PQnfields)		\
 	X(PQntuples) X(PQparameterStatus) X(PQport) X(PQputCopyEnd)	\
 	X(PQresultErrorField) X(PQresultStatus) X(PQserverVersion)	\
-	X(PQsetNoticeProcessor) X(PQstatus)
+	X(PQsetNoticeProcessor) X(PQstatus) X(PQtransactionStatus)
 
 /* libpq as loaded for one connection: c->pq.PQexec(...). */
 struct pg_lib {
@@ -551,6 +551,16 @@ done:
 	return rc;
 }
 
+/* libpq knows from the server's last message: no round trip. */
+static int
+pg_in_transaction(struct conn *conn)
+{
+	struct pg_conn	*c = (struct pg_conn *)conn;
+
+	/* a lost connection is not known to have ended it: its error says */
+	return c->pq.PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+}
+
 /* Indexes a failed CREATE INDEX CONCURRENTLY left behind, invalid. */
 static int
 pg_invalid_indexes(struct rows **out, struct conn *conn, struct err *err)
@@ -571,7 +581,9 @@ const struct dialect dialect_postgres = {
 	.unlock = pg_unlock,
 	.table_exists = pg_table_exists,
 	.begin_sql = "BEGIN",
+	.remote = 1,
 	.set_timeouts = pg_set_timeouts,
+	.in_transaction = pg_in_transaction,
 	.invalid_indexes = pg_invalid_indexes,
 	.quote_ident = dialect_quote_ident_std,
 	.reflect = pg_reflect,

@@ -1,7 +1,7 @@
 /*
- * SQLite reflection: read the schema out of the catalog with a constant
- * number of queries (sqlite_schema joined with the table-valued pragma
- * functions), and parse from the stored CREATE text what no pragma gives:
+ * SQLite reflection: read the schema out of the catalog (sqlite_schema,
+ * then the pragmas of each table and index), and parse from the stored
+ * CREATE text what no pragma gives:
  * constraint names, CHECKs, collations, generated expressions, DEFERRABLE,
  * AUTOINCREMENT, expression index keys and partial-index predicates.
  */
@@ -12,50 +12,50 @@
 
 #include "dialect.h"
 
-/* sqlite_% names are SQLite's own (sqlite_sequence, sqlite_stat1 ...). */
-#define SQLITE_REFLECT_NOT_INTERNAL \
-	"m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+/*
+ * The catalog, read once: every table, index, view and trigger with its
+ * CREATE text. No ORDER BY: sorted here, where it costs less than SQLite's
+ * sorter carrying the texts.
+ */
+static const char sqlite_reflect_master_sql[] =
+    "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+    "WHERE type IN ('table', 'index', 'view', 'trigger')";
+
+/* schema, name, type, ncol, wr, strict: WITHOUT ROWID, STRICT, shadow */
+static const char sqlite_reflect_list_sql[] = "PRAGMA main.table_list";
 
 /*
- * Tables and their columns, with the WITHOUT ROWID and STRICT flags; the
- * CREATE text on a table's first row only (the one read), not copied
- * into the sorter and out again for every column.
+ * Then a PRAGMA statement a table (table_xinfo, foreign_key_list,
+ * index_list) and one an index (index_xinfo), not the pragmas'
+ * table-valued functions joined over sqlite_schema: such a function
+ * prepares that same statement for each row of the join, then copies
+ * every value it gives through the virtual table and the join's sorter
+ * (at 1,000 tables, the joins cost SQLite 390 M instructions, the
+ * statements 150 M). The columns each statement gives, as SQLite 3.37
+ * and later name them:
  */
-static const char sqlite_reflect_columns_sql[] =
-    "SELECT m.name, CASE WHEN c.cid = 0 THEN m.sql END, l.wr, l.strict, "
-    "c.cid, c.name, c.type, "
-    "c.\"notnull\", c.dflt_value, c.pk, c.hidden "
-    "FROM sqlite_schema AS m "
-    "JOIN pragma_table_list AS l ON l.schema = 'main' AND l.name = m.name "
-    "JOIN pragma_table_xinfo(m.name, 'main') AS c "
-    "WHERE m.type = 'table' AND " SQLITE_REFLECT_NOT_INTERNAL " "
-    "AND l.type <> 'shadow' "	/* a virtual table's own storage */
-    "ORDER BY m.name, c.cid";
-
-static const char sqlite_reflect_fks_sql[] =
-    "SELECT m.name, f.id, f.seq, f.\"table\", f.\"from\", f.\"to\", "
-    "f.on_update, f.on_delete, f.\"match\" "
-    "FROM sqlite_schema AS m "
-    "JOIN pragma_foreign_key_list(m.name, 'main') AS f "
-    "WHERE m.type = 'table' AND " SQLITE_REFLECT_NOT_INTERNAL " "
-    "ORDER BY m.name, f.id, f.seq";
-
-/* Explicit indexes (origin c) and UNIQUE constraints (origin u). */
-static const char sqlite_reflect_indexes_sql[] =
-    "SELECT m.name, l.name, l.\"unique\", l.origin, x.seqno, x.cid, "
-    "x.name, x.\"desc\", x.coll, s.sql "
-    "FROM sqlite_schema AS m "
-    "JOIN pragma_index_list(m.name, 'main') AS l "
-    "JOIN pragma_index_xinfo(l.name, 'main') AS x "
-    "LEFT JOIN sqlite_schema AS s ON s.type = 'index' AND s.name = l.name "
-    "WHERE m.type = 'table' AND " SQLITE_REFLECT_NOT_INTERNAL " "
-    "AND l.origin IN ('c', 'u') AND x.key = 1 "
-    "ORDER BY m.name, l.name, x.seqno";
-
-static const char sqlite_reflect_others_sql[] =
-    "SELECT m.type, m.name, m.tbl_name, m.sql FROM sqlite_schema AS m "
-    "WHERE m.type IN ('view', 'trigger') AND m.sql IS NOT NULL "
-    "ORDER BY m.type, m.name";
+enum {
+	SQLITE_XINFO_CID, SQLITE_XINFO_NAME, SQLITE_XINFO_TYPE,
+	SQLITE_XINFO_NOTNULL, SQLITE_XINFO_DFLT, SQLITE_XINFO_PK,
+	SQLITE_XINFO_HIDDEN, SQLITE_XINFO_NCOLS
+};
+enum {
+	SQLITE_FK_ID, SQLITE_FK_SEQ, SQLITE_FK_TABLE, SQLITE_FK_FROM,
+	SQLITE_FK_TO, SQLITE_FK_ON_UPDATE, SQLITE_FK_ON_DELETE, SQLITE_FK_MATCH,
+	SQLITE_FK_NCOLS
+};
+enum {
+	SQLITE_IL_SEQ, SQLITE_IL_NAME, SQLITE_IL_UNIQUE, SQLITE_IL_ORIGIN,
+	SQLITE_IL_PARTIAL, SQLITE_IL_NCOLS
+};
+enum {
+	SQLITE_IX_SEQNO, SQLITE_IX_CID, SQLITE_IX_NAME, SQLITE_IX_DESC,
+	SQLITE_IX_COLL, SQLITE_IX_KEY, SQLITE_IX_NCOLS
+};
+enum {
+	SQLITE_TL_SCHEMA, SQLITE_TL_NAME, SQLITE_TL_TYPE, SQLITE_TL_NCOL,
+	SQLITE_TL_WR, SQLITE_TL_STRICT, SQLITE_TL_NCOLS
+};
 
 /* A token of SQL text; comments and blanks are dropped. */
 enum sqlite_tok_type {
@@ -98,6 +98,7 @@ struct sqlite_coldef {
 struct sqlite_tdef {
 	struct sqlite_coldef	*cols;
 	size_t			 ncols;
+	size_t			 alloc;		/* room made in cols */
 	struct sqlite_def	*uniques;
 	size_t			 nuniques;
 	struct sqlite_def	*fks;
@@ -105,11 +106,33 @@ struct sqlite_tdef {
 	char			*pk_name;
 };
 
-static int
-sqlite_reflect_is_word_char(int c)
-{
-	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
-}
+/*
+ * The class of a byte for the lexer: 1 a blank (isspace() in the C
+ * locale), 2 a byte of a word (ASCII letters and digits, _ and $, and any
+ * byte of a UTF-8 sequence), 0 anything else. A table, not isalnum() and
+ * isspace(): the same in every locale, and one load a byte.
+ */
+static const unsigned char sqlite_reflect_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0,	/* 00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 10 */
+	1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 20 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0,	/* 30 */
+	0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,	/* 40 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 2,	/* 50 */
+	0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,	/* 60 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,	/* 70 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,	/* 80 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,	/* 90 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,	/* a0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,	/* b0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,	/* c0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,	/* d0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,	/* e0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,	/* f0 */
+};
+
+#define SQLITE_CLASS_SPACE	1
+#define SQLITE_CLASS_WORD	2
 
 /*
  * Split sql into tokens: quotes ' " ` [] and comments -- and C-style are
@@ -123,8 +146,13 @@ sqlite_reflect_lex(struct sqlite_toks *out, const char *sql)
 	enum sqlite_tok_type	 type;
 	unsigned char		 q;
 
+	if (out->alloc == 0) {
+		/* about a token in five bytes of a CREATE text */
+		out->alloc = strlen(sql) / 4 + 16;
+		out->v = xmalloc(out->alloc * sizeof *out->v);
+	}
 	while (*p != '\0') {
-		if (isspace(*p)) {
+		if (sqlite_reflect_class[*p] == SQLITE_CLASS_SPACE) {
 			p++;
 			continue;
 		}
@@ -157,8 +185,8 @@ sqlite_reflect_lex(struct sqlite_toks *out, const char *sql)
 			if (*p != '\0')
 				p++;
 			type = SQLITE_TK_QUOTED;
-		} else if (sqlite_reflect_is_word_char(*p)) {
-			while (sqlite_reflect_is_word_char(*p))
+		} else if (sqlite_reflect_class[*p] == SQLITE_CLASS_WORD) {
+			while (sqlite_reflect_class[*p] == SQLITE_CLASS_WORD)
 				p++;
 			type = SQLITE_TK_WORD;
 		} else {
@@ -184,13 +212,20 @@ sqlite_reflect_toks_release(struct sqlite_toks *t)
 	t->n = t->alloc = 0;
 }
 
-/* Whether token i is the keyword kw (any case). */
+/*
+ * Whether token i is the keyword kw (any case), a string literal: its
+ * length, known when compiling, turns most tokens away without a compare.
+ */
+#define sqlite_reflect_is(t, i, kw) \
+	sqlite_reflect_is_kw((t), (i), "" kw, sizeof(kw) - 1)
+
 static int
-sqlite_reflect_is(const struct sqlite_toks *t, size_t i, const char *kw)
+sqlite_reflect_is_kw(const struct sqlite_toks *t, size_t i, const char *kw,
+    size_t len)
 {
-	return i < t->n && t->v[i].type == SQLITE_TK_WORD &&
-	    t->v[i].len == strlen(kw) &&
-	    strncasecmp(t->v[i].p, kw, t->v[i].len) == 0;
+	return i < t->n && t->v[i].len == len &&
+	    t->v[i].type == SQLITE_TK_WORD &&
+	    strncasecmp(t->v[i].p, kw, len) == 0;
 }
 
 static int
@@ -274,10 +309,22 @@ sqlite_reflect_upper(const char *s)
 	return out;
 }
 
+/* A catalog's integer (a pragma's cid, pk, notnull ...); NULL is 0. */
 static long
 sqlite_reflect_int(const char *s)
 {
-	return s != NULL ? strtol(s, NULL, 10) : 0;
+	long	 n = 0;
+
+	if (s == NULL)
+		return 0;
+	/* the short decimal every pragma gives, without strtol's locale */
+	if (s[0] >= '0' && s[0] <= '9' && (s[1] == '\0' || (s[1] >= '0' &&
+	    s[1] <= '9' && s[2] == '\0'))) {
+		for (; *s != '\0'; s++)
+			n = n * 10 + (*s - '0');
+		return n;
+	}
+	return strtol(s, NULL, 10);
 }
 
 static int
@@ -512,7 +559,10 @@ sqlite_reflect_parse_table(struct sqlite_tdef *d, struct schema_table *t,
 			sqlite_reflect_clauses(d, t, &k, i, j, NULL);
 			continue;
 		}
-		d->cols = xrealloc(d->cols, (d->ncols + 1) * sizeof *d->cols);
+		if (d->ncols == d->alloc) {
+			d->alloc = d->alloc ? 2 * d->alloc : 16;
+			d->cols = xrealloc(d->cols, d->alloc * sizeof *d->cols);
+		}
 		col = &d->cols[d->ncols++];
 		memset(col, 0, sizeof *col);
 		col->name = sqlite_reflect_name(&k, i);
@@ -521,11 +571,19 @@ sqlite_reflect_parse_table(struct sqlite_tdef *d, struct schema_table *t,
 	sqlite_reflect_toks_release(&k);
 }
 
+/*
+ * The definition of column name, or NULL; the hint-th first, where it is
+ * when the text and the catalog list the columns in the same order (SQLite
+ * refuses two columns of one name, so the first found is the one).
+ */
 static struct sqlite_coldef *
-sqlite_reflect_find_coldef(struct sqlite_tdef *d, const char *name)
+sqlite_reflect_find_coldef(struct sqlite_tdef *d, const char *name,
+    size_t hint)
 {
 	size_t	 i;
 
+	if (hint < d->ncols && strcasecmp(d->cols[hint].name, name) == 0)
+		return &d->cols[hint];
 	for (i = 0; i < d->ncols; i++) {
 		if (strcasecmp(d->cols[i].name, name) == 0)
 			return &d->cols[i];
@@ -558,33 +616,71 @@ sqlite_reflect_find_def(struct sqlite_def *v, size_t n,
 	return NULL;
 }
 
-/* The tables reflected so far, parallel to their parsed definitions. */
+/* The reflection being made, parallel to the parsed definitions. */
 struct sqlite_reflect {
+	struct conn		*conn;
 	struct schema		*s;
 	struct sqlite_tdef	*defs;	/* defs[i] for s->tables[i] */
+	struct strbuf		 sql;	/* the PRAGMA statement being run */
 };
 
-/*
- * The index of table name, or -1. Tables are added in the order of the
- * first query, ORDER BY name with BINARY collation: strcmp's order.
- */
-static long
-sqlite_reflect_find(const struct sqlite_reflect *r, const char *name)
-{
-	size_t	 lo = 0, hi = r->s->ntables, mid;
-	int	 c;
+/* A row of a query by its name, to sort and search by name. */
+struct sqlite_named {
+	const char	*type;		/* sqlite_schema's type, or "" */
+	const char	*name;
+	size_t		 row;
+	size_t		 list_row;	/* a table's row of table_list */
+};
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strcmp(r->s->tables[mid]->name, name);
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+/* By type, then name with BINARY collation: strcmp's order. */
+static int
+sqlite_reflect_cmp_named(const void *a, const void *b)
+{
+	const struct sqlite_named	*x = a, *y = b;
+	int				 c;
+
+	if ((c = strcmp(x->type, y->type)) != 0)
+		return c;
+	return strcmp(x->name, y->name);
+}
+
+static struct sqlite_named *
+sqlite_reflect_search(struct sqlite_named *v, size_t n, const char *name)
+{
+	struct sqlite_named	 key = { "", NULL, 0, 0 };
+
+	key.name = name;
+	return n > 0 ? bsearch(&key, v, n, sizeof *v,
+	    sqlite_reflect_cmp_named) : NULL;
+}
+
+/*
+ * PRAGMA main.pragma('arg'), its rows into *out. A statement that gives
+ * rows of fewer columns than ncols is MG_EDB, never read outside them.
+ */
+static int
+sqlite_reflect_pragma(struct rows **out, struct sqlite_reflect *r,
+    const char *pragma, const char *arg, size_t ncols, struct err *err)
+{
+	int	 rc;
+
+	*out = NULL;
+	strbuf_reset(&r->sql);
+	strbuf_addstr(&r->sql, "PRAGMA main.");
+	strbuf_addstr(&r->sql, pragma);
+	strbuf_addch(&r->sql, '(');
+	dialect_quote_literal_std(&r->sql, arg);
+	strbuf_addch(&r->sql, ')');
+	if ((rc = r->conn->dialect->query(out, r->conn, r->sql.buf, NULL, 0,
+	    err)) != 0)
+		return rc;
+	if ((*out)->nrows > 0 && (*out)->ncols < ncols) {
+		rc = err_set(err, MG_EDB, "%s gives %zu columns, not %zu",
+		    r->sql.buf, (*out)->ncols, ncols);
+		rows_free(*out);
+		*out = NULL;
 	}
-	return -1;
+	return rc;
 }
 
 /* Whether the filter takes a table; without one, skip ours by default. */
@@ -602,7 +698,6 @@ sqlite_reflect_takes(const struct schema_filter *f, const char *name)
 	return schema_filter_takes(f, name);
 }
 
-/* Rows [a, b) of the first query: one table and its columns. */
 /*
  * A virtual table's "module(arguments)", what follows USING in its
  * CREATE VIRTUAL TABLE text (compared as it is: the table's columns are
@@ -636,40 +731,47 @@ sqlite_reflect_vtab(const char *sql)
 	return xstrndup(p, n);
 }
 
+/*
+ * A table: its CREATE text, its table_list row (WITHOUT ROWID, STRICT)
+ * and its columns (table_xinfo).
+ */
 static void
-sqlite_reflect_table(struct sqlite_reflect *r, const struct rows *rows,
-    size_t a, size_t b)
+sqlite_reflect_table(struct sqlite_reflect *r, const char *name,
+    const char *sql, const struct rows *list, size_t lrow,
+    const struct rows *rows)
 {
 	struct schema_table	*t;
 	struct schema_column	*c;
 	struct sqlite_tdef	*d;
 	struct sqlite_coldef	*cd;
-	const char		*sql = rows_get(rows, a, 1);
 	long			 hidden, pk, k;
-	size_t			 i;
+	size_t			 i, n = rows->nrows;
 
-	t = schema_add_table(r->s, NULL, rows_get(rows, a, 0));
-	r->defs = xrealloc(r->defs, r->s->ntables * sizeof *r->defs);
-	d = &r->defs[r->s->ntables - 1];
-	memset(d, 0, sizeof *d);
-	t->without_rowid = sqlite_reflect_int(rows_get(rows, a, 2)) != 0;
-	t->strict = sqlite_reflect_int(rows_get(rows, a, 3)) != 0;
+	t = schema_add_table(r->s, NULL, name);
+	d = &r->defs[r->s->ntables - 1];	/* room made for every table */
+	t->without_rowid = sqlite_reflect_int(rows_get(list, lrow,
+	    SQLITE_TL_WR)) != 0;
+	t->strict = sqlite_reflect_int(rows_get(list, lrow,
+	    SQLITE_TL_STRICT)) != 0;
 	if (sql != NULL) {
 		t->sql = xstrdup(sql);
 		t->vtab = sqlite_reflect_vtab(sql);
 		if (t->vtab == NULL)
 			sqlite_reflect_parse_table(d, t, sql);
 	}
-	for (i = a; i < b; i++) {
-		hidden = sqlite_reflect_int(rows_get(rows, i, 10));
-		if (hidden == 1 || rows_get(rows, i, 5) == NULL)
+	for (i = 0; i < n; i++) {
+		hidden = sqlite_reflect_int(rows_get(rows, i,
+		    SQLITE_XINFO_HIDDEN));
+		if (hidden == 1 || rows_get(rows, i, SQLITE_XINFO_NAME) == NULL)
 			continue;
-		c = schema_add_column(t, rows_get(rows, i, 5),
-		    rows_get(rows, i, 6));
-		c->notnull = sqlite_reflect_int(rows_get(rows, i, 7)) != 0;
-		if (rows_get(rows, i, 8) != NULL)
-			c->default_sql = xstrdup(rows_get(rows, i, 8));
-		cd = sqlite_reflect_find_coldef(d, c->name);
+		c = schema_add_column(t, rows_get(rows, i, SQLITE_XINFO_NAME),
+		    rows_get(rows, i, SQLITE_XINFO_TYPE));
+		c->notnull = sqlite_reflect_int(rows_get(rows, i,
+		    SQLITE_XINFO_NOTNULL)) != 0;
+		if (rows_get(rows, i, SQLITE_XINFO_DFLT) != NULL)
+			c->default_sql = xstrdup(rows_get(rows, i,
+			    SQLITE_XINFO_DFLT));
+		cd = sqlite_reflect_find_coldef(d, c->name, i);
 		if (cd != NULL && cd->collation != NULL)
 			c->collation = xstrdup(cd->collation);
 		if (hidden == 2 || hidden == 3) {
@@ -680,54 +782,55 @@ sqlite_reflect_table(struct sqlite_reflect *r, const struct rows *rows,
 	}
 	/* the primary key's columns in key order: pk is 1, 2, ... */
 	for (k = 1;; k++) {
-		for (i = a; i < b; i++) {
-			pk = sqlite_reflect_int(rows_get(rows, i, 9));
-			if (pk == k && rows_get(rows, i, 5) != NULL)
+		for (i = 0; i < n; i++) {
+			pk = sqlite_reflect_int(rows_get(rows, i,
+			    SQLITE_XINFO_PK));
+			if (pk == k && rows_get(rows, i,
+			    SQLITE_XINFO_NAME) != NULL)
 				break;
 		}
-		if (i == b)
+		if (i == n)
 			break;
 		if (t->pk == NULL) {
 			t->pk = xcalloc(1, sizeof *t->pk);
 			if (d->pk_name != NULL)
 				t->pk->name = xstrdup(d->pk_name);
 		}
-		strv_push(&t->pk->columns, rows_get(rows, i, 5));
+		strv_push(&t->pk->columns, rows_get(rows, i,
+		    SQLITE_XINFO_NAME));
 	}
 }
 
-/* Rows [a, b) of the foreign-key query: one foreign key. */
+/* Rows [a, b) of foreign_key_list: one foreign key of table ti. */
 static void
-sqlite_reflect_fk(struct sqlite_reflect *r, const struct rows *rows,
-    size_t a, size_t b)
+sqlite_reflect_fk(struct sqlite_reflect *r, size_t ti,
+    const struct rows *rows, size_t a, size_t b)
 {
 	struct schema_fk	*fk;
 	struct sqlite_def	*def;
 	const char		*match;
-	long			 ti;
 	size_t			 i;
 
-	if ((ti = sqlite_reflect_find(r, rows_get(rows, a, 0))) < 0)
-		return;
 	fk = schema_add_fk(r->s->tables[ti]);
-	fk->ref_table = xstrdup(rows_get(rows, a, 3));
+	fk->ref_table = xstrdup(rows_get(rows, a, SQLITE_FK_TABLE));
 	for (i = a; i < b; i++) {
-		strv_push(&fk->columns, rows_get(rows, i, 4));
-		if (rows_get(rows, i, 5) != NULL)
-			strv_push(&fk->ref_columns, rows_get(rows, i, 5));
+		strv_push(&fk->columns, rows_get(rows, i, SQLITE_FK_FROM));
+		if (rows_get(rows, i, SQLITE_FK_TO) != NULL)
+			strv_push(&fk->ref_columns, rows_get(rows, i,
+			    SQLITE_FK_TO));
 	}
 	/* the referenced primary key: no column named */
 	if (fk->ref_columns.n != fk->columns.n)
 		strv_release(&fk->ref_columns);
-	fk->on_update = xstrdup(rows_get(rows, a, 6));
-	fk->on_delete = xstrdup(rows_get(rows, a, 7));
+	fk->on_update = xstrdup(rows_get(rows, a, SQLITE_FK_ON_UPDATE));
+	fk->on_delete = xstrdup(rows_get(rows, a, SQLITE_FK_ON_DELETE));
 	def = sqlite_reflect_find_def(r->defs[ti].fks, r->defs[ti].nfks,
 	    &fk->columns, fk->ref_table, 1);
 	/*
 	 * SQLite parses MATCH but ignores it and always reports NONE: take
 	 * the declared one, NULL (the default, SIMPLE) when none is declared.
 	 */
-	match = rows_get(rows, a, 8);
+	match = rows_get(rows, a, SQLITE_FK_MATCH);
 	if (match != NULL && strcasecmp(match, "NONE") != 0)
 		fk->match = xstrdup(match);
 	else if (def != NULL && def->match != NULL)
@@ -782,28 +885,33 @@ sqlite_reflect_parse_index(struct strv *keys, char **where, const char *sql)
 	sqlite_reflect_toks_release(&k);
 }
 
-/* Rows [a, b) of the index query: one index or UNIQUE constraint. */
+/*
+ * One index or UNIQUE constraint (origin "u") of table ti: its row of
+ * index_list, its CREATE INDEX text (NULL for a constraint's) and its
+ * key columns (the rows of index_xinfo whose key is 1).
+ */
 static void
-sqlite_reflect_index(struct sqlite_reflect *r, const struct rows *rows,
-    size_t a, size_t b)
+sqlite_reflect_index(struct sqlite_reflect *r, size_t ti,
+    const struct rows *list, size_t lrow, const char *sql,
+    const struct rows *rows)
 {
 	struct strv		 exprs = { NULL, 0 };
 	struct strbuf		 key = STRBUF_INIT;
 	struct schema_index	*x;
 	struct schema_key	*u;
 	struct sqlite_def	*def;
-	const char		*sql = rows_get(rows, a, 9);
 	const char		*name, *coll;
 	char			*where = NULL;
-	long			 ti, seqno;
+	long			 seqno;
 	size_t			 i;
 
-	if ((ti = sqlite_reflect_find(r, rows_get(rows, a, 0))) < 0)
-		return;
-	if (strcmp(rows_get(rows, a, 3), "u") == 0) {
+	if (strcmp(rows_get(list, lrow, SQLITE_IL_ORIGIN), "u") == 0) {
 		u = schema_add_unique(r->s->tables[ti]);
-		for (i = a; i < b; i++) {
-			name = rows_get(rows, i, 6);
+		for (i = 0; i < rows->nrows; i++) {
+			if (sqlite_reflect_int(rows_get(rows, i,
+			    SQLITE_IX_KEY)) != 1)
+				continue;
+			name = rows_get(rows, i, SQLITE_IX_NAME);
 			strv_push(&u->columns, name != NULL ? name : "");
 		}
 		def = sqlite_reflect_find_def(r->defs[ti].uniques,
@@ -812,29 +920,33 @@ sqlite_reflect_index(struct sqlite_reflect *r, const struct rows *rows,
 			u->name = xstrdup(def->name);
 		return;
 	}
-	x = schema_add_index(r->s->tables[ti], rows_get(rows, a, 1));
-	x->unique = sqlite_reflect_int(rows_get(rows, a, 2)) != 0;
+	x = schema_add_index(r->s->tables[ti], rows_get(list, lrow,
+	    SQLITE_IL_NAME));
+	x->unique = sqlite_reflect_int(rows_get(list, lrow,
+	    SQLITE_IL_UNIQUE)) != 0;
 	if (sql != NULL) {
 		x->sql = xstrdup(sql);
 		sqlite_reflect_parse_index(&exprs, &where, sql);
 		x->where = where;
 	}
-	for (i = a; i < b; i++) {
+	for (i = 0; i < rows->nrows; i++) {
+		if (sqlite_reflect_int(rows_get(rows, i, SQLITE_IX_KEY)) != 1)
+			continue;
 		strbuf_reset(&key);
-		name = rows_get(rows, i, 6);
-		seqno = sqlite_reflect_int(rows_get(rows, i, 4));
+		name = rows_get(rows, i, SQLITE_IX_NAME);
+		seqno = sqlite_reflect_int(rows_get(rows, i, SQLITE_IX_SEQNO));
 		/* cid -2: an expression; -1: the rowid */
-		if (sqlite_reflect_int(rows_get(rows, i, 5)) >= 0 &&
+		if (sqlite_reflect_int(rows_get(rows, i, SQLITE_IX_CID)) >= 0 &&
 		    name != NULL)
 			strbuf_addstr(&key, name);
 		else if (seqno >= 0 && (size_t)seqno < exprs.n)
 			strbuf_addstr(&key, exprs.v[seqno]);
 		else if (name != NULL)
 			strbuf_addstr(&key, name);
-		coll = rows_get(rows, i, 8);
+		coll = rows_get(rows, i, SQLITE_IX_COLL);
 		if (coll != NULL && strcasecmp(coll, "BINARY") != 0)
 			strbuf_addf(&key, " COLLATE %s", coll);
-		if (sqlite_reflect_int(rows_get(rows, i, 7)) != 0)
+		if (sqlite_reflect_int(rows_get(rows, i, SQLITE_IX_DESC)) != 0)
 			strbuf_addstr(&key, " DESC");
 		strv_push(&x->keys, key.buf);
 	}
@@ -867,98 +979,201 @@ sqlite_reflect_view_definition(const char *sql)
 	return out != NULL ? out : xstrdup(sql);
 }
 
-/* Group rows by their first ncmp columns and hand each group to fn. */
-static void
-sqlite_reflect_groups(struct sqlite_reflect *r, const struct rows *rows,
-    size_t ncmp, void (*fn)(struct sqlite_reflect *, const struct rows *,
-    size_t, size_t))
+/*
+ * The foreign keys and indexes of table name, the ti-th reflected, or of
+ * none when ti is -1 (a table the filter leaves: its statements run all
+ * the same, so that a tape of them replays under any filter). idx: the
+ * indexes of sqlite_schema by name, for their CREATE text.
+ */
+static int
+sqlite_reflect_keys(struct sqlite_reflect *r, long ti, const char *name,
+    const struct rows *m, struct sqlite_named *idx, size_t nidx,
+    struct err *err)
 {
-	const char	*x, *y;
-	size_t		 a, b, c;
+	struct rows		*rows = NULL, *xrows = NULL;
+	struct sqlite_named	*keys = NULL, *found;
+	const char		*origin, *sql;
+	size_t			 a, b, i, nkeys = 0;
+	int			 rc;
 
-	for (a = 0; a < rows->nrows; a = b) {
-		for (b = a + 1; b < rows->nrows; b++) {
-			for (c = 0; c < ncmp; c++) {
-				x = rows_get(rows, a, c);
-				y = rows_get(rows, b, c);
-				if (x == NULL || y == NULL ||
-				    strcmp(x, y) != 0)
-					break;
-			}
-			if (c < ncmp)
-				break;
-		}
-		fn(r, rows, a, b);
+	if ((rc = sqlite_reflect_pragma(&rows, r, "foreign_key_list", name,
+	    SQLITE_FK_NCOLS, err)) != 0)
+		goto done;
+	for (a = 0; ti >= 0 && a < rows->nrows; a = b) {
+		for (b = a + 1; b < rows->nrows && strcmp(rows_get(rows, b,
+		    SQLITE_FK_ID), rows_get(rows, a, SQLITE_FK_ID)) == 0; b++)
+			;
+		sqlite_reflect_fk(r, (size_t)ti, rows, a, b);
 	}
+	rows_free(rows);
+	if ((rc = sqlite_reflect_pragma(&rows, r, "index_list", name,
+	    SQLITE_IL_NCOLS, err)) != 0)
+		goto done;
+	/* explicit indexes (origin c) and UNIQUE constraints (u), by name */
+	keys = xcalloc(rows->nrows + 1, sizeof *keys);
+	for (i = 0; i < rows->nrows; i++) {
+		origin = rows_get(rows, i, SQLITE_IL_ORIGIN);
+		if (origin == NULL || (strcmp(origin, "c") != 0 &&
+		    strcmp(origin, "u") != 0) ||
+		    rows_get(rows, i, SQLITE_IL_NAME) == NULL)
+			continue;
+		keys[nkeys].type = "";
+		keys[nkeys].name = rows_get(rows, i, SQLITE_IL_NAME);
+		keys[nkeys++].row = i;
+	}
+	if (nkeys > 1)
+		qsort(keys, nkeys, sizeof *keys, sqlite_reflect_cmp_named);
+	for (i = 0; i < nkeys; i++) {
+		if ((rc = sqlite_reflect_pragma(&xrows, r, "index_xinfo",
+		    keys[i].name, SQLITE_IX_NCOLS, err)) != 0)
+			goto done;
+		if (ti >= 0) {
+			found = sqlite_reflect_search(idx, nidx, keys[i].name);
+			sql = found != NULL ? rows_get(m, found->row, 3) : NULL;
+			sqlite_reflect_index(r, (size_t)ti, rows, keys[i].row,
+			    sql, xrows);
+		}
+		rows_free(xrows);
+		xrows = NULL;
+	}
+done:
+	xfree(keys);
+	rows_free(rows);
+	rows_free(xrows);
+	return rc;
 }
 
 /*
- * See dialect.h. Four queries whatever the number of tables; needs SQLite
- * 3.37 (pragma_table_list). Without a filter, or one that names no version
- * or history table, migrate_version and migrate_history are left out. The
- * filter's globs apply to tables and the triggers on them, not to views.
+ * See dialect.h. Two queries, then three statements a table and one an
+ * index, all in process; needs SQLite 3.37 (table_list). Without a
+ * filter, or one that names no version or history table, migrate_version
+ * and migrate_history are left out. The filter's globs apply to tables
+ * and the triggers on them, not to views.
  */
 int
 sqlite_reflect(struct schema **out, struct conn *conn,
     const struct schema_filter *f, struct err *err)
 {
-	struct sqlite_reflect	 r = { NULL, NULL };
-	struct rows		*rows = NULL;
+	struct sqlite_reflect	 r;
+	struct rows		*m = NULL, *l = NULL, *rows = NULL;
+	struct sqlite_named	*tabs = NULL, *idx = NULL, *others = NULL;
+	struct sqlite_named	*found;
 	struct schema_view	*v;
 	struct schema_trigger	*g;
+	struct schema_object	*o;
 	const char		*type, *name, *table, *sql;
-	size_t			 a, b;
-	int			 rc;
+	size_t			 ntabs = 0, nidx = 0, nothers = 0, nlist = 0;
+	size_t			 i, j;
+	long			 ti;
+	int			 rc, savepoint = 0;
 
 	*out = NULL;
+	memset(&r, 0, sizeof r);
+	r.conn = conn;
 	r.s = schema_new();
-
-	rc = conn->dialect->query(&rows, conn, sqlite_reflect_columns_sql,
-	    NULL, 0, err);
-	if (rc != 0)
+	strbuf_init(&r.sql, 0);
+	/*
+	 * One read transaction for all the statements (a savepoint: it
+	 * begins one, deferred, outside a transaction and nests inside):
+	 * each statement on its own would take and drop the file's shared
+	 * lock and look for a hot journal, seven system calls a statement;
+	 * and all of them read one state of the catalog.
+	 */
+	if ((rc = conn->dialect->exec(conn, "SAVEPOINT migrate_reflect",
+	    err)) != 0)
 		goto done;
-	for (a = 0; a < rows->nrows; a = b) {
-		name = rows_get(rows, a, 0);
-		for (b = a + 1; b < rows->nrows &&
-		    strcmp(rows_get(rows, b, 0), name) == 0; b++)
-			;
-		if (sqlite_reflect_takes(f, name))
-			sqlite_reflect_table(&r, rows, a, b);
+	savepoint = 1;
+	if ((rc = conn->dialect->query(&m, conn, sqlite_reflect_master_sql,
+	    NULL, 0, err)) != 0 || (rc = conn->dialect->query(&l, conn,
+	    sqlite_reflect_list_sql, NULL, 0, err)) != 0)
+		goto done;
+	if ((m->nrows > 0 && m->ncols < 4) ||
+	    (l->nrows > 0 && l->ncols < SQLITE_TL_NCOLS)) {
+		rc = err_set(err, MG_EDB, "the SQLite catalog has fewer "
+		    "columns than expected");
+		goto done;
 	}
-	rows_free(rows);
-	rows = NULL;
+	tabs = xcalloc(m->nrows + 1, sizeof *tabs);
+	idx = xcalloc(m->nrows + 1, sizeof *idx);
+	others = xcalloc(m->nrows + 1, sizeof *others);
+	for (i = 0; i < m->nrows; i++) {
+		type = rows_get(m, i, 0);
+		name = rows_get(m, i, 1);
+		if (type == NULL || name == NULL)
+			continue;
+		if (strcmp(type, "table") == 0) {
+			/* sqlite_% names are SQLite's own (sqlite_sequence) */
+			if (strncasecmp(name, "sqlite_", 7) == 0)
+				continue;
+			tabs[ntabs].type = "";
+			tabs[ntabs].name = name;
+			tabs[ntabs++].row = i;
+		} else if (strcmp(type, "index") == 0) {
+			idx[nidx].type = "";
+			idx[nidx].name = name;
+			idx[nidx++].row = i;
+		} else if (rows_get(m, i, 3) != NULL) {
+			others[nothers].type = type;
+			others[nothers].name = name;
+			others[nothers++].row = i;
+		}
+	}
+	if (ntabs > 1)
+		qsort(tabs, ntabs, sizeof *tabs, sqlite_reflect_cmp_named);
+	if (nidx > 1)
+		qsort(idx, nidx, sizeof *idx, sqlite_reflect_cmp_named);
+	if (nothers > 1)
+		qsort(others, nothers, sizeof *others,
+		    sqlite_reflect_cmp_named);
+	/*
+	 * The tables table_list gives too, but for a virtual table's own
+	 * storage (its shadow tables): marked there, kept in name order.
+	 */
+	for (i = 0; i < l->nrows; i++) {
+		const char	*schema = rows_get(l, i, SQLITE_TL_SCHEMA);
+		const char	*ltype = rows_get(l, i, SQLITE_TL_TYPE);
 
-	rc = conn->dialect->query(&rows, conn, sqlite_reflect_fks_sql, NULL,
-	    0, err);
-	if (rc != 0)
-		goto done;
-	sqlite_reflect_groups(&r, rows, 2, sqlite_reflect_fk);
-	rows_free(rows);
-	rows = NULL;
-
-	rc = conn->dialect->query(&rows, conn, sqlite_reflect_indexes_sql,
-	    NULL, 0, err);
-	if (rc != 0)
-		goto done;
-	sqlite_reflect_groups(&r, rows, 2, sqlite_reflect_index);
-	rows_free(rows);
-	rows = NULL;
-
-	rc = conn->dialect->query(&rows, conn, sqlite_reflect_others_sql,
-	    NULL, 0, err);
-	if (rc != 0)
-		goto done;
-	for (a = 0; a < rows->nrows; a++) {
-		type = rows_get(rows, a, 0);
-		name = rows_get(rows, a, 1);
-		table = rows_get(rows, a, 2);
-		sql = rows_get(rows, a, 3);
+		name = rows_get(l, i, SQLITE_TL_NAME);
+		if (schema == NULL || strcmp(schema, "main") != 0 ||
+		    name == NULL || (ltype != NULL &&
+		    strcmp(ltype, "shadow") == 0) ||
+		    (found = sqlite_reflect_search(tabs, ntabs, name)) == NULL)
+			continue;
+		found->list_row = i + 1;	/* 0: not listed */
+	}
+	for (i = j = 0; i < ntabs; i++) {
+		if (tabs[i].list_row != 0)
+			tabs[j++] = tabs[i];
+	}
+	nlist = j;
+	r.defs = xcalloc(nlist + 1, sizeof *r.defs);
+	for (i = 0; i < nlist; i++) {
+		name = tabs[i].name;
+		ti = -1;
+		if ((rc = sqlite_reflect_pragma(&rows, &r, "table_xinfo", name,
+		    SQLITE_XINFO_NCOLS, err)) != 0)
+			goto done;
+		if (sqlite_reflect_takes(f, name)) {
+			ti = (long)r.s->ntables;
+			sqlite_reflect_table(&r, name, rows_get(m, tabs[i].row,
+			    3), l, tabs[i].list_row - 1, rows);
+		}
+		rows_free(rows);
+		rows = NULL;
+		if ((rc = sqlite_reflect_keys(&r, ti, name, m, idx, nidx,
+		    err)) != 0)
+			goto done;
+	}
+	for (i = 0; i < nothers; i++) {
+		type = others[i].type;
+		name = others[i].name;
+		table = rows_get(m, others[i].row, 2);
+		sql = rows_get(m, others[i].row, 3);
 		if (strcmp(type, "view") == 0) {
 			v = schema_add_view(r.s, NULL, name);
 			v->definition = sqlite_reflect_view_definition(sql);
-		} else if (sqlite_reflect_takes(f, table)) {
-			struct schema_object	*o;
-
+		} else if (strcmp(type, "trigger") == 0 && table != NULL &&
+		    sqlite_reflect_takes(f, table)) {
 			/* for a rebuild to make again */
 			g = schema_add_trigger(r.s, name, table);
 			g->sql = xstrdup(sql);
@@ -972,15 +1187,33 @@ sqlite_reflect(struct schema **out, struct conn *conn,
 		}
 	}
 	schema_sort(r.s);
+	savepoint = 0;
+	if ((rc = conn->dialect->exec(conn, "RELEASE migrate_reflect",
+	    err)) != 0)
+		goto done;
 	*out = r.s;
 	r.s = NULL;
 done:
+	if (savepoint) {
+		/* only read: released, whatever went wrong */
+		struct err	 rerr = ERR_INIT;
+
+		(void)conn->dialect->exec(conn, "RELEASE migrate_reflect",
+		    &rerr);
+		err_release(&rerr);
+	}
+	rows_free(m);
+	rows_free(l);
 	rows_free(rows);
+	xfree(tabs);
+	xfree(idx);
+	xfree(others);
 	if (r.defs != NULL) {
-		for (a = 0; a < (*out != NULL ? *out : r.s)->ntables; a++)
-			sqlite_reflect_tdef_release(&r.defs[a]);
+		for (i = 0; i < (*out != NULL ? *out : r.s)->ntables; i++)
+			sqlite_reflect_tdef_release(&r.defs[i]);
 		xfree(r.defs);
 	}
+	strbuf_release(&r.sql);
 	schema_free(r.s);
 	return rc;
 }

@@ -37,11 +37,26 @@
 #define SQLITE_LOCK_BASE	(0x40000000 + 1024)
 #define SQLITE_LOCK_SPAN	2048
 
+/*
+ * Prepared statements kept for the next query with the same text: the
+ * version bookkeeping runs the same few queries with parameters at every
+ * step, and preparing one costs SQLite more than running it.
+ */
+#define SQLITE_STMT_CACHE	8
+
+struct sqlite_cached {
+	char		*sql;		/* NULL: a free slot */
+	sqlite3_stmt	*stmt;
+	unsigned long	 used;		/* when last used, for eviction */
+};
+
 struct sqlite_conn {
 	struct conn	 base;
 	sqlite3		*db;
 	char		*name;	/* the file as the user wrote it, or :memory: */
 	int		 lockfd;	/* our descriptor of the file, or -1 */
+	struct sqlite_cached cache[SQLITE_STMT_CACHE];
+	unsigned long	 tick;		/* queries through the cache */
 };
 
 /* 1-based line of position pos within text. */
@@ -126,9 +141,14 @@ static void
 sqlite_disconnect(struct conn *conn)
 {
 	struct sqlite_conn	*c = (struct sqlite_conn *)conn;
+	size_t			 i;
 
 	if (c == NULL)
 		return;
+	for (i = 0; i < SQLITE_STMT_CACHE; i++) {
+		sqlite3_finalize(c->cache[i].stmt);
+		xfree(c->cache[i].sql);
+	}
 	sqlite3_close_v2(c->db);
 	/*
 	 * Closing any descriptor of a file drops every POSIX lock the process
@@ -151,7 +171,18 @@ sqlite_connect(struct conn **out, const struct url *url, struct err *err)
 	int			 flags, rc = 0;
 
 	*out = NULL;
-	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/*
+	 * No memory statistics (every allocation would take their global
+	 * mutex to count itself); nothing here reads them. SQLite takes
+	 * this before its first initialization only, which the first open
+	 * of the process does: later calls return SQLITE_MISUSE and change
+	 * nothing, so SQLite's own state makes it once a process, without
+	 * a flag of ours. The tool never runs SQLite in two threads.
+	 */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* a connection is never shared between threads: no mutex of its own */
+	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX;
 	file = sqlite_filename(url, &flags);
 	c = xcalloc(1, sizeof *c);
 	c->base.dialect = &dialect_sqlite;
@@ -188,6 +219,19 @@ done:
 	}
 	*out = &c->base;
 	return 0;
+}
+
+/* After a failed statement: what SQLite itself ended. */
+static void
+sqlite_after_error(struct sqlite_conn *c)
+{
+	if (sqlite3_get_autocommit(c->db) && c->base.txn_depth > 0) {
+		/*
+		 * SQLite rolled the transaction back itself (disk full ...).
+		 * The migration lock is not a transaction: it stays held.
+		 */
+		c->base.txn_depth = 0;
+	}
 }
 
 static int
@@ -229,14 +273,61 @@ sqlite_exec(struct conn *conn, const char *sql, struct err *err)
 	rc = 0;
 done:
 	sqlite3_finalize(stmt);
-	if (rc != 0 && sqlite3_get_autocommit(c->db) && conn->txn_depth > 0) {
-		/*
-		 * SQLite rolled the transaction back itself (disk full ...).
-		 * The migration lock is not a transaction: it stays held.
-		 */
-		conn->txn_depth = 0;
-	}
+	if (rc != 0)
+		sqlite_after_error(c);
 	return rc;
+}
+
+/*
+ * The cached statement for sql, reset, or NULL. A hit is marked used; a
+ * miss leaves the cache as it was (sqlite_cache_put adds).
+ */
+static sqlite3_stmt *
+sqlite_cache_get(struct sqlite_conn *c, const char *sql)
+{
+	size_t	 i;
+
+	for (i = 0; i < SQLITE_STMT_CACHE; i++) {
+		if (c->cache[i].sql != NULL &&
+		    strcmp(c->cache[i].sql, sql) == 0) {
+			c->cache[i].used = ++c->tick;
+			return c->cache[i].stmt;
+		}
+	}
+	return NULL;
+}
+
+/* Keep stmt (prepared from sql) in the slot used least recently. */
+static void
+sqlite_cache_put(struct sqlite_conn *c, const char *sql, sqlite3_stmt *stmt)
+{
+	size_t	 i, old = 0;
+
+	for (i = 1; i < SQLITE_STMT_CACHE; i++) {
+		if (c->cache[i].used < c->cache[old].used)
+			old = i;
+	}
+	sqlite3_finalize(c->cache[old].stmt);
+	xfree(c->cache[old].sql);
+	c->cache[old].sql = xstrdup(sql);
+	c->cache[old].stmt = stmt;
+	c->cache[old].used = ++c->tick;
+}
+
+/* "$n" into name (32 bytes), without printf's cost at every parameter. */
+static void
+sqlite_param_name(char name[32], size_t n)
+{
+	char	 digits[24];
+	size_t	 k = 0, i = 0;
+
+	do
+		digits[k++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	name[i++] = '$';
+	while (k > 0)
+		name[i++] = digits[--k];
+	name[i] = '\0';
 }
 
 static int
@@ -249,17 +340,28 @@ sqlite_query(struct rows **out, struct conn *conn, const char *sql,
 	char			 name[32], **vals = NULL;
 	const unsigned char	*text;
 	size_t			 i, ncols;
-	int			 idx, rc;
+	int			 idx, rc, cached = 0;
 
 	*out = NULL;
-	if (sqlite3_prepare_v2(c->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+	/*
+	 * A query with parameters is one to run again with other values:
+	 * it is kept prepared (reset after each run, so that it holds no
+	 * lock between runs; finalized at disconnect).
+	 */
+	if (nparams > 0 && (stmt = sqlite_cache_get(c, sql)) != NULL)
+		cached = 1;
+	else if (sqlite3_prepare_v3(c->db, sql, -1, nparams > 0 ?
+	    SQLITE_PREPARE_PERSISTENT : 0, &stmt, NULL) != SQLITE_OK ||
 	    stmt == NULL) {
 		rc = sqlite_error(err, c->db, sql, sql);
 		goto done;
+	} else if (nparams > 0) {
+		sqlite_cache_put(c, sql, stmt);
+		cached = 1;
 	}
 	for (i = 0; i < nparams; i++) {
 		/* $1 in SQLite is a named parameter: find it by name */
-		snprintf(name, sizeof name, "$%zu", i + 1);
+		sqlite_param_name(name, i + 1);
 		idx = sqlite3_bind_parameter_index(stmt, name);
 		if (idx == 0)
 			idx = (int)i + 1;
@@ -273,12 +375,18 @@ sqlite_query(struct rows **out, struct conn *conn, const char *sql,
 			goto done;
 		}
 	}
+	/*
+	 * The columns after the first step: a kept statement that the
+	 * schema changed under is prepared again by it (SELECT * may have
+	 * more columns now).
+	 */
+	rc = sqlite3_step(stmt);
 	ncols = (size_t)sqlite3_column_count(stmt);
 	r = rows_new(ncols);
 	for (i = 0; i < ncols; i++)
 		r->names[i] = xstrdup(sqlite3_column_name(stmt, (int)i));
 	vals = xcalloc(ncols, sizeof *vals);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	for (; rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
 		for (i = 0; i < ncols; i++) {
 			text = sqlite3_column_text(stmt, (int)i);
 			vals[i] = text != NULL ? xstrdup((const char *)text) :
@@ -296,7 +404,13 @@ sqlite_query(struct rows **out, struct conn *conn, const char *sql,
 done:
 	xfree(vals);
 	rows_free(r);
-	sqlite3_finalize(stmt);
+	if (cached) {
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+	} else
+		sqlite3_finalize(stmt);
+	if (rc != 0)
+		sqlite_after_error(c);
 	return rc;
 }
 
@@ -476,6 +590,14 @@ sqlite_foreign_keys(struct conn *conn, int on, int *was, struct err *err)
 	    "PRAGMA foreign_keys = OFF", err);
 }
 
+static int
+sqlite_in_transaction(struct conn *conn)
+{
+	struct sqlite_conn	*c = (struct sqlite_conn *)conn;
+
+	return !sqlite3_get_autocommit(c->db);
+}
+
 /* After a rebuild: rows whose foreign keys point at nothing. */
 static int
 sqlite_foreign_key_check(struct conn *conn, struct err *err)
@@ -508,6 +630,7 @@ const struct dialect dialect_sqlite = {
 	.unlock = sqlite_unlock,
 	.table_exists = sqlite_table_exists,
 	.set_timeouts = sqlite_set_timeouts,
+	.in_transaction = sqlite_in_transaction,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.quote_ident = dialect_quote_ident_std,
 	.reflect = sqlite_reflect,

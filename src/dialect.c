@@ -181,10 +181,11 @@ rows_free(struct rows *r)
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->nrows * r->ncols; i++)
+	for (i = 0; r->arena == NULL && i < r->nrows * r->ncols; i++)
 		xfree(r->cells[i]);
-	for (i = 0; i < r->ncols; i++)
+	for (i = 0; r->arena == NULL && i < r->ncols; i++)
 		xfree(r->names[i]);
+	xfree(r->arena);
 	xfree(r->cells);
 	xfree(r->names);
 	xfree(r);

@@ -33,6 +33,11 @@ struct rows {
 	char	**names;
 	char	**cells;
 	size_t	  alloc;	/* rows room was made for in cells */
+	/*
+	 * NULL, or one block holding the text of every name and cell, which
+	 * then point into it: rows_free frees the block, not each of them.
+	 */
+	char	 *arena;
 };
 
 struct dialect {
@@ -40,6 +45,13 @@ struct dialect {
 	enum sql_flavor	 flavor;		/* how sqlsplit reads its SQL */
 	/* what starts a transaction: SQLite takes the write lock at once */
 	const char	*begin_sql;
+	/*
+	 * 1 when each exec and query is a round trip to a server, so that
+	 * statements are best sent several to an exec (PostgreSQL); 0 when
+	 * they run in-process, where query keeps a statement with
+	 * parameters prepared for the next with the same text (SQLite).
+	 */
+	int		 remote;
 	/*
 	 * Open a connection. Returns 0, MG_ECONNECT (refused, bad password:
 	 * one line, never the password) or MG_ECONFIG (bad URL parameter).
@@ -56,7 +68,9 @@ struct dialect {
 	int	(*exec)(struct conn *, const char *sql, struct err *);
 	/*
 	 * Run one query with text parameters $1..$n; the caller frees *out
-	 * with rows_free.
+	 * with rows_free. SQLite keeps a few queries with parameters
+	 * prepared, by text, until disconnect: run the same text again with
+	 * other values rather than values written into the text.
 	 */
 	int	(*query)(struct rows **out, struct conn *, const char *sql,
 		    const char *const *params, size_t nparams, struct err *);
@@ -84,6 +98,12 @@ struct dialect {
 	 */
 	int	(*set_timeouts)(struct conn *, long lock_ms, long statement_ms,
 		    struct err *);
+	/*
+	 * Whether a transaction is open on the session, as the database
+	 * library knows it without asking the server: a script's COMMIT or
+	 * ROLLBACK ends the one migrate runs it in.
+	 */
+	int	(*in_transaction)(struct conn *);
 	/*
 	 * The names of the indexes a failed CREATE INDEX CONCURRENTLY left
 	 * invalid, one column; NULL where a failure leaves none (SQLite).

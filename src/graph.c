@@ -7,12 +7,16 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "hdrcache.h"
 #include "migrate.h"
 
 /* Case-insensitive FNV-1a: ids that differ only in case collide. */
@@ -101,15 +105,10 @@ graph_free(struct graph *g)
 
 	if (g == NULL)
 		return;
-	for (i = 0; i < g->nrevs; i++) {
-		struct rev	*r = &g->revs[i];
-
-		script_free(r->script);
-		xfree(r->parents);
-		xfree(r->deps);
-		xfree(r->children);
-		xfree(r->dependents);
-	}
+	for (i = 0; i < g->nrevs; i++)
+		script_free(g->revs[i].script);
+	xfree(g->below);
+	xfree(g->above);
 	for (i = 0; i < g->nlabels; i++)
 		xfree(g->labels[i].member);
 	xfree(g->labels);
@@ -187,7 +186,7 @@ graph_link(struct graph *g, struct err *err)
 {
 	const struct graph_label	*l;
 	struct rev			*r, *p;
-	size_t				 i, j, k;
+	size_t				 i, j, k, m;
 	int				 rc;
 
 	/* labels first: Depends On may name one */
@@ -222,9 +221,14 @@ graph_link(struct graph *g, struct err *err)
 			g->nlabels++;
 		}
 	}
-	for (i = 0; i < g->nrevs; i++) {
+	/* every rev's parents and deps in one array, as named */
+	for (i = 0, k = 0; i < g->nrevs; i++)
+		k += g->revs[i].script->ndown + g->revs[i].script->ndepends;
+	g->below = xcalloc(k + 1, sizeof *g->below);
+	for (i = 0, k = 0; i < g->nrevs; i++) {
 		r = &g->revs[i];
-		r->parents = xcalloc(r->script->ndown + 1, sizeof *r->parents);
+		r->parents = g->below + k;
+		k += r->script->ndown;
 		for (j = 0; j < r->script->ndown; j++) {
 			if ((p = graph_get(g, r->script->down[j])) == NULL)
 				err_set(err, MG_ECONFIG, "revision %s revises "
@@ -240,10 +244,10 @@ graph_link(struct graph *g, struct err *err)
 				continue;
 			}
 			r->parents[r->nparents++] = p;
-			graph_push(&p->children, &p->nchildren,
-			    &p->achildren, r);
+			p->nchildren++;
 		}
-		r->deps = xcalloc(r->script->ndepends + 1, sizeof *r->deps);
+		r->deps = g->below + k;
+		k += r->script->ndepends;
 		for (j = 0; j < r->script->ndepends; j++) {
 			const char	*d = r->script->depends[j];
 
@@ -259,13 +263,33 @@ graph_link(struct graph *g, struct err *err)
 					return rc;
 				continue;
 			}
-			for (k = 0; k < r->nparents && r->parents[k] != p; k++)
+			for (m = 0; m < r->nparents && r->parents[m] != p; m++)
 				;
-			if (k < r->nparents || p == r)
+			if (m < r->nparents || p == r)
 				continue;	/* already ordered */
 			r->deps[r->ndeps++] = p;
-			graph_push(&p->dependents, &p->ndependents,
-			    &p->adependents, r);
+			p->ndependents++;
+		}
+	}
+	/* and the other way, children and dependents, in the same order */
+	g->above = xcalloc(k + 1, sizeof *g->above);
+	for (i = 0, k = 0; i < g->nrevs; i++) {
+		r = &g->revs[i];
+		r->children = g->above + k;
+		k += r->nchildren;
+		r->dependents = g->above + k;
+		k += r->ndependents;
+		r->nchildren = r->ndependents = 0;
+	}
+	for (i = 0; i < g->nrevs; i++) {
+		r = &g->revs[i];
+		for (j = 0; j < r->nparents; j++) {
+			p = r->parents[j];
+			p->children[p->nchildren++] = r;
+		}
+		for (j = 0; j < r->ndeps; j++) {
+			p = r->deps[j];
+			p->dependents[p->ndependents++] = r;
 		}
 	}
 	return 0;
@@ -445,57 +469,184 @@ graph_build(struct graph **out, struct script **scripts, size_t n,
 	return graph_build_all(out, scripts, n, NULL, err);
 }
 
+/* A *.sql file under a version folder. */
+struct graph_file {
+	const char	*path;		/* the folder, '/', rel */
+	const char	*rel;		/* the name relative to the folder */
+	size_t		 path_at;	/* their offsets in graph_files.names */
+	size_t		 rel_at;
+	size_t		 loc;		/* which folder */
+	struct hdrcache_stat st;	/* with the header cache */
+};
+
+/* What graph_scan finds: the files, their paths in one buffer. */
+struct graph_files {
+	struct strbuf		 names;
+	struct graph_file	*v;
+	size_t			 n;
+	size_t			 alloc;
+};
+
+/* A file in the sort: the 8 bytes of its path after the shared prefix. */
+struct graph_key {
+	uint64_t	 key;
+	const char	*path;
+	size_t		 i;		/* in graph_files.v */
+};
+
 static int
-graph_cmp_path(const void *a, const void *b)
+graph_cmp_key(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct graph_key *)a)->path,
+	    ((const struct graph_key *)b)->path);
 }
 
-/* Collect the *.sql files under dir (and below it when recursive). */
+/*
+ * The order of the files by path, as strcmp sorts them, in out[] (indexes
+ * into fs->v). A radix sort of the bytes that follow the prefix every path
+ * shares, then strcmp within the runs those do not tell apart: at 10,000
+ * scripts qsort's strcmp was a quarter of a cached heads.
+ */
+static void
+graph_sort_files(size_t *out, const struct graph_files *fs)
+{
+	struct graph_key	*k, *tmp, *swap;
+	size_t			 n = fs->n, lcp, i, j, b, count[256];
+	const char		*first;
+	int			 shift;
+
+	if (n == 0)
+		return;
+	k = xmalloc(n * sizeof *k);
+	tmp = xmalloc(n * sizeof *tmp);
+	first = fs->v[0].path;
+	lcp = strlen(first);
+	for (i = 1; i < n; i++) {
+		const char	*p = fs->v[i].path;
+
+		if (strncmp(first, p, lcp) == 0)
+			continue;
+		for (j = 0; j < lcp && first[j] == p[j]; j++)
+			;
+		lcp = j;
+	}
+	for (i = 0; i < n; i++) {
+		const unsigned char	*p = (const unsigned char *)
+		    fs->v[i].path + lcp;
+
+		k[i].key = 0;
+		for (j = 0; j < 8; j++) {
+			k[i].key = k[i].key << 8 | *p;
+			if (*p != '\0')
+				p++;
+		}
+		k[i].path = fs->v[i].path;
+		k[i].i = i;
+	}
+	/* least significant byte first; a byte all keys share is no pass */
+	for (shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[(k[i].key >> shift) & 0xff]++;
+		if (count[(k[0].key >> shift) & 0xff] == n)
+			continue;
+		for (b = 0, j = 0; b < 256; b++) {
+			size_t	 c = count[b];
+
+			count[b] = j;
+			j += c;
+		}
+		for (i = 0; i < n; i++)
+			tmp[count[(k[i].key >> shift) & 0xff]++] = k[i];
+		swap = k;
+		k = tmp;
+		tmp = swap;
+	}
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && k[j].key == k[i].key; j++)
+			;
+		if (j - i > 1)
+			qsort(k + i, j - i, sizeof *k, graph_cmp_key);
+	}
+	for (i = 0; i < n; i++)
+		out[i] = k[i].i;
+	xfree(k);
+	xfree(tmp);
+}
+
+/*
+ * Collect the *.sql files of the folder fd (taken: it is closed), whose
+ * path is dir, and below it when recursive. rel is where a path's part
+ * relative to the version folder loc starts. With want_stat, each file's
+ * stat for the header cache: the file's own, or a link's target's (a
+ * script may be a link, and the link's stat does not change with it).
+ */
 static int
-graph_scan(char ***paths, size_t *n, size_t *alloc, const char *dir,
-    int recursive, struct err *err)
+graph_scan(struct graph_files *fs, int fd, struct strbuf *dir, size_t rel,
+    size_t loc, int recursive, int want_stat, struct err *err)
 {
 	DIR		*d;
 	struct dirent	*e;
 	struct stat	 st;
-	struct strbuf	 sb = STRBUF_INIT;
-	size_t		 len;
-	int		 rc = 0;
+	size_t		 len, dirlen = dir->len;
+	int		 rc = 0, sub, isreg, isdir;
 
-	if ((d = opendir(dir)) == NULL)
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
 		return err_set(err, MG_ECONFIG, "cannot open the version "
-		    "folder '%s': %s", dir, strerror(errno));
+		    "folder '%s': %s", dir->buf, strerror(errno));
+	}
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%s/%s", dir, e->d_name);
 		/* d_type saves a stat per file; links and unknowns need one */
-		if (e->d_type == DT_REG)
-			st.st_mode = S_IFREG;
-		else if (e->d_type == DT_DIR)
-			st.st_mode = S_IFDIR;
-		else if (stat(sb.buf, &st) != 0)
-			continue;	/* a dangling link is not a script */
-		if (S_ISDIR(st.st_mode)) {
-			if (recursive && (rc = graph_scan(paths, n, alloc,
-			    sb.buf, recursive, err)) != 0)
+		isreg = e->d_type == DT_REG;
+		isdir = e->d_type == DT_DIR;
+		if (isreg && want_stat && fstatat(dirfd(d), e->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) != 0)
+			continue;	/* gone since readdir */
+		if (isreg && want_stat && !S_ISREG(st.st_mode))
+			isreg = 0;	/* replaced since readdir: stat again */
+		if (!isreg && !isdir) {
+			if (fstatat(dirfd(d), e->d_name, &st, 0) != 0)
+				continue;	/* a dangling link: no script */
+			isreg = S_ISREG(st.st_mode);
+			isdir = S_ISDIR(st.st_mode);
+		}
+		len = strlen(e->d_name);
+		if (isdir) {
+			if (!recursive)
+				continue;
+			strbuf_addch(dir, '/');
+			strbuf_add(dir, e->d_name, len);
+			sub = openat(dirfd(d), e->d_name, O_RDONLY |
+			    O_DIRECTORY | O_CLOEXEC);
+			if (sub < 0)
+				rc = err_set(err, MG_ECONFIG, "cannot open the "
+				    "version folder '%s': %s", dir->buf,
+				    strerror(errno));
+			else
+				rc = graph_scan(fs, sub, dir, rel, loc,
+				    recursive, want_stat, err);
+			strbuf_setlen(dir, dirlen);
+			if (rc != 0)
 				break;
 			continue;
 		}
-		len = strlen(e->d_name);
-		if (!S_ISREG(st.st_mode) || len < 5 ||
-		    strcmp(e->d_name + len - 4, ".sql") != 0)
+		if (!isreg || len < 5 || strcmp(e->d_name + len - 4, ".sql"))
 			continue;
-		if (*n == *alloc) {
-			*alloc = *alloc ? *alloc * 2 : 64;
-			*paths = xrealloc(*paths, *alloc * sizeof **paths);
-		}
-		(*paths)[(*n)++] = strbuf_detach(&sb, NULL);
+		XGROW(fs->v, fs->alloc, fs->n + 1);
+		fs->v[fs->n].path_at = fs->names.len;
+		fs->v[fs->n].rel_at = fs->names.len + rel;
+		fs->v[fs->n].loc = loc;
+		if (want_stat)
+			hdrcache_stat_set(&fs->v[fs->n].st, &st);
+		fs->n++;
+		strbuf_add(&fs->names, dir->buf, dir->len);
+		strbuf_addch(&fs->names, '/');
+		strbuf_add(&fs->names, e->d_name, len + 1);	/* and NUL */
 	}
 	closedir(d);
-	strbuf_release(&sb);
 	return rc;
 }
 
@@ -579,20 +730,23 @@ graph_locations_free(char **v, size_t n)
 	xfree(v);
 }
 
-int
-graph_load(struct graph **out, const struct config *cfg, struct err *err)
+/*
+ * Read every script under the version folders and build the graph: each
+ * script's header, from the header cache when it has it, or with
+ * keep_text each script's text and parts too (and no cache).
+ */
+static int
+graph_load_scripts(struct graph **out, const struct config *cfg,
+    struct strbuf *problems, int keep_text, struct err *err)
 {
-	return graph_load_all(out, cfg, NULL, err);
-}
-
-int
-graph_load_all(struct graph **out, const struct config *cfg,
-    struct strbuf *problems, struct err *err)
-{
-	char		**dirs = NULL, **paths = NULL;
-	struct script	**scripts = NULL;
-	size_t		  ndirs = 0, n = 0, alloc = 0, i, nscripts = 0;
-	int		  rc, recursive = 0;
+	struct graph_files	  fs = { STRBUF_INIT, NULL, 0, 0 };
+	struct strbuf		  dir = STRBUF_INIT;
+	struct hdrcache		 *hc = NULL;
+	struct script		**scripts = NULL;
+	char			**dirs = NULL, *cache = NULL;
+	int			 *fds = NULL, fd;
+	size_t			 *order = NULL, ndirs = 0, i, nscripts = 0;
+	int			  rc, recursive = 0;
 
 	*out = NULL;
 	if ((rc = config_get_bool(&recursive, cfg,
@@ -600,17 +754,46 @@ graph_load_all(struct graph **out, const struct config *cfg,
 		return rc;
 	if ((rc = graph_locations(&dirs, &ndirs, cfg, err)) != 0)
 		return rc;
+	fds = xmalloc((ndirs + 1) * sizeof *fds);
+	for (i = 0; i < ndirs; i++)
+		fds[i] = -1;
+	/* opened before the scan: the scripts are stat'ed after it */
+	if (!keep_text && (cache = hdrcache_path(cfg, dirs, ndirs,
+	    recursive)) != NULL && (rc = hdrcache_new(&hc, cache, dirs, ndirs,
+	    recursive, err)) != 0)
+		goto done;
 	for (i = 0; i < ndirs; i++) {
-		if ((rc = graph_scan(&paths, &n, &alloc, dirs[i], recursive,
-		    err)) != 0)
+		/* scripts are opened relative to it: no path lookups */
+		fds[i] = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fds[i] < 0 || (fd = dup(fds[i])) < 0) {
+			rc = err_set(err, MG_ECONFIG, "cannot open the "
+			    "version folder '%s': %s", dirs[i],
+			    strerror(errno));
+			goto done;
+		}
+		strbuf_reset(&dir);
+		strbuf_addstr(&dir, dirs[i]);
+		if ((rc = graph_scan(&fs, fd, &dir, dir.len + 1, i, recursive,
+		    hc != NULL, err)) != 0)
 			goto done;
 	}
-	if (n > 0)
-		qsort(paths, n, sizeof *paths, graph_cmp_path);
-	scripts = xcalloc(n + 1, sizeof *scripts);
-	for (i = 0; i < n; i++) {
-		if ((rc = script_read(&scripts[nscripts], paths[i],
-		    err)) != 0 && problems == NULL)
+	for (i = 0; i < fs.n; i++) {
+		fs.v[i].path = fs.names.buf + fs.v[i].path_at;
+		fs.v[i].rel = fs.names.buf + fs.v[i].rel_at;
+	}
+	order = xmalloc((fs.n + 1) * sizeof *order);
+	graph_sort_files(order, &fs);
+	scripts = xcalloc(fs.n + 1, sizeof *scripts);
+	for (i = 0; i < fs.n; i++) {
+		const struct graph_file	*f = &fs.v[order[i]];
+
+		if (hc != NULL && (scripts[nscripts] = hdrcache_get(hc, f->loc,
+		    f->rel, f->path, &f->st)) != NULL) {
+			nscripts++;
+			continue;
+		}
+		if ((rc = script_read_at(&scripts[nscripts], fds[f->loc],
+		    f->rel, f->path, keep_text, err)) != 0 && problems == NULL)
 			goto done;
 		if (rc != 0) {		/* a problem; the next script */
 			err_format(problems, err);
@@ -618,19 +801,72 @@ graph_load_all(struct graph **out, const struct config *cfg,
 			err_release(err);
 			continue;
 		}
+		if (hc != NULL)
+			hdrcache_put(hc, f->loc, f->rel, &f->st,
+			    scripts[nscripts]);
 		nscripts++;
 	}
+	/* best effort: a cache that cannot be written is read next time */
+	if (hc != NULL)
+		(void)hdrcache_save(hc);
 	rc = graph_build_all(out, scripts, nscripts, problems, err);
 	nscripts = 0;
 done:
 	for (i = 0; i < nscripts; i++)
 		script_free(scripts[i]);
 	xfree(scripts);
-	for (i = 0; i < n; i++)
-		xfree(paths[i]);
-	xfree(paths);
+	for (i = 0; i < ndirs; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+	}
+	xfree(fds);
+	xfree(order);
+	hdrcache_free(hc);
+	xfree(cache);
+	xfree(fs.v);
+	strbuf_release(&fs.names);
+	strbuf_release(&dir);
 	graph_locations_free(dirs, ndirs);
 	return rc;
+}
+
+int
+graph_load(struct graph **out, const struct config *cfg, struct err *err)
+{
+	return graph_load_scripts(out, cfg, NULL, 0, err);
+}
+
+int
+graph_load_all(struct graph **out, const struct config *cfg,
+    struct strbuf *problems, struct err *err)
+{
+	return graph_load_scripts(out, cfg, problems, 1, err);
+}
+
+int
+graph_load_bodies(struct graph *g, struct err *err)
+{
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < g->nrevs; i++) {
+		if ((rc = script_load_body(g->revs[i].script, err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+plan_load_bodies(const struct plan *p, struct err *err)
+{
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < p->n; i++) {
+		if ((rc = script_load_body(p->v[i].rev->script, err)) != 0)
+			return rc;
+	}
+	return 0;
 }
 
 /*

@@ -99,7 +99,10 @@ struct script_part {
 
 /*
  * One revision script. Every string is owned; down, labels and depends
- * are arrays of n strings in header order.
+ * are arrays of n strings in header order. A script the graph loads has
+ * its header only: text is NULL, and up, down_part and revises_at are
+ * not set, until script_load_body. A packed script (the header cache's)
+ * holds its strings and lists in the struct's own allocation.
  */
 struct script {
 	char			 *path;
@@ -120,10 +123,11 @@ struct script {
 	char			 *create_date;	/* NULL if absent */
 	char			 *author;	/* NULL if absent */
 	int			  transactional;
-	char			 *text;		/* the whole file */
+	char			 *text;		/* the whole file, or NULL */
 	size_t			  len;
 	struct script_part	  up;
 	struct script_part	  down_part;
+	int			  packed;	/* one allocation: see above */
 };
 
 /*
@@ -136,6 +140,21 @@ int		 script_parse(struct script **out, const char *path,
 /* script_parse on a file's contents; MG_EIO if it cannot be read. */
 int		 script_read(struct script **out, const char *path,
 		    struct err *);
+/*
+ * Read the file name under the folder dirfd and parse it whole, keeping
+ * its text only with keep_text (else the header alone, as the graph
+ * needs). path is what messages name and the script's path. MG_EIO, or
+ * script_parse's errors.
+ */
+int		 script_read_at(struct script **out, int dirfd,
+		    const char *name, const char *path, int keep_text,
+		    struct err *);
+/*
+ * Give a script read for its header its text and parts, reading its file
+ * again (a no-op when it has them). MG_EIO, script_parse's errors, or
+ * MG_ECONFIG when the header in the file is no longer the script's.
+ */
+int		 script_load_body(struct script *, struct err *);
 void		 script_free(struct script *);
 /* Letters, digits and '_', 1 to SCRIPT_ID_MAX, not a reserved word. */
 int		 script_valid_id(const char *, size_t);
@@ -164,10 +183,8 @@ struct rev {
 	size_t		  ndeps;
 	struct rev	**children;
 	size_t		  nchildren;
-	size_t		  achildren;
 	struct rev	**dependents;
 	size_t		  ndependents;
-	size_t		  adependents;
 	size_t		  index;	/* in graph->order */
 };
 
@@ -195,6 +212,8 @@ struct graph {
 	size_t			  abases;
 	struct graph_label	 *labels;
 	size_t			  nlabels;
+	struct rev		**below;	/* all parents[] and deps[] */
+	struct rev		**above;	/* children[], dependents[] */
 	struct strbuf		 *problems;	/* building: see graph_load_all */
 };
 
@@ -234,18 +253,23 @@ struct plan {
 
 /*
  * Load every *.sql under the version locations and build the graph.
- * MG_ECONFIG naming the script: a bad header, a duplicate id (also one
- * differing only in case), a missing parent or dependency, a cycle.
+ * MG_ECONFIG naming the script: a bad header or body, a duplicate id
+ * (also one differing only in case), a missing parent or dependency, a
+ * cycle. The scripts have their headers only: what needs a script's
+ * text or parts calls script_load_body (or the two below) first.
  */
 int		 graph_load(struct graph **out, const struct config *,
 		    struct err *);
 /*
- * The same, but every script that does not parse and every graph error
- * is one line of problems ("path:line: message") and the load goes on to
- * find the next; MG_ECONFIG when there is any (with err saying so).
+ * The same, but with every script's text, and every script that does not
+ * parse and every graph error is one line of problems ("path:line:
+ * message") and the load goes on to find the next; MG_ECONFIG when there
+ * is any (with err saying so).
  */
 int		 graph_load_all(struct graph **out, const struct config *,
 		    struct strbuf *problems, struct err *);
+/* script_load_body of every revision; its first error. */
+int		 graph_load_bodies(struct graph *, struct err *);
 /* Build from scripts, taking them (the array's slots become NULL). */
 int		 graph_build(struct graph **out, struct script **scripts,
 		    size_t n, struct err *);
@@ -279,6 +303,8 @@ int		 graph_plan(struct plan *out, const struct graph *,
 		    const struct revset *rows, const struct target *,
 		    int upgrade, struct err *);
 void		 plan_release(struct plan *);
+/* script_load_body of each step's script: before the plan runs. */
+int		 plan_load_bodies(const struct plan *, struct err *);
 /* The version rows after stamping targets over rows. */
 void		 graph_stamp_rows(struct revset *out, const struct graph *,
 		    const struct revset *rows, const struct revset *targets);

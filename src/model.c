@@ -11,6 +11,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <glob.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -386,12 +388,13 @@ model_hash(const char *prefix, const struct strv *files)
 }
 
 /*
- * SQLite: the scratch database of a model, kept in a cache folder under
- * the hash of what made it (SQLite's version, each model file's name and
- * text), so that a compare whose model did not change opens it instead
- * of running the model again (the load is most of a no-op compare). The
- * reflection still runs on it, so nothing but SQLite's own work is
- * reused. model_cache in migrate.ini: a folder, or "off"; by default
+ * The model cache: the reflection of a model on a tape (see tape.h), kept
+ * in a cache folder under the hash of what made it (each model file's name
+ * and text, the database's version, this migrate's version ...), so that a
+ * compare whose model did not change replays it instead of loading the
+ * model into scratch and reflecting it again (the load is most of a no-op
+ * compare, and on SQLite the second reflection most of the rest).
+ * model_cache in migrate.ini: a folder, or "off"; by default
  * $XDG_CACHE_HOME/migrate, else ~/.cache/migrate. Best effort: a cache
  * that cannot be read or written is passed by.
  */
@@ -439,55 +442,134 @@ model_cache_mkdir(const char *path)
 	xfree(dir);
 }
 
-/* The scratch into the cache: VACUUM INTO a file of ours, renamed. */
-static void
-model_cache_store(struct conn *scratch, const char *path)
-{
-	struct strbuf	 tmp = STRBUF_INIT, sql = STRBUF_INIT;
-	struct err	 err = ERR_INIT;
+/*
+ * A tape file: the magic line; the name of the scratch schema the tape was
+ * recorded in (PostgreSQL) or nothing (SQLite); the POSIX cksum of the
+ * tape (CRC-32: it guards against a file damaged or edited, not against
+ * an attacker, who could write the whole file; and costs some 4
+ * instructions a byte where SHA-256 costs 60, on a tape of megabytes);
+ * the tape.
+ */
+#define MODEL_TAPE_MAGIC	"migrate reflection tape 3\n"
 
-	model_cache_mkdir(path);
-	strbuf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	(void)unlink(tmp.buf);
-	strbuf_addstr(&sql, "VACUUM INTO ");
-	dialect_quote_literal_std(&sql, tmp.buf);
-	if (scratch->dialect->exec(scratch, sql.buf, &err) != 0 ||
-	    rename(tmp.buf, path) != 0)
-		(void)unlink(tmp.buf);
-	err_release(&err);
-	strbuf_release(&tmp);
-	strbuf_release(&sql);
+/* POSIX cksum of p[0, len): CRC-32 then the length, slicing by 8. */
+static uint32_t
+model_cksum(const char *text, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)text;
+	uint32_t		 t[8][256], crc = 0, c;
+	size_t			 i, k, n;
+
+	for (i = 0; i < 256; i++) {
+		c = (uint32_t)i << 24;
+		for (k = 0; k < 8; k++)
+			c = c & 0x80000000U ? c << 1 ^ 0x04c11db7U : c << 1;
+		t[0][i] = c;
+	}
+	for (k = 1; k < 8; k++) {
+		for (i = 0; i < 256; i++)
+			t[k][i] = t[k - 1][i] << 8 ^ t[0][t[k - 1][i] >> 24];
+	}
+	for (i = 0; i + 8 <= len; i += 8) {
+		crc ^= (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 |
+		    (uint32_t)p[i + 2] << 8 | p[i + 3];
+		crc = t[7][crc >> 24] ^ t[6][crc >> 16 & 0xff] ^
+		    t[5][crc >> 8 & 0xff] ^ t[4][crc & 0xff] ^
+		    t[3][p[i + 4]] ^ t[2][p[i + 5]] ^ t[1][p[i + 6]] ^
+		    t[0][p[i + 7]];
+	}
+	for (; i < len; i++)
+		crc = crc << 8 ^ t[0][crc >> 24 ^ p[i]];
+	for (n = len; n > 0; n >>= 8)
+		crc = crc << 8 ^ t[0][crc >> 24 ^ (n & 0xff)];
+	return ~crc;
 }
 
-/* The schema of a cached scratch, or non-zero (then it is removed). */
+/*
+ * Replay the tape file at path as like's dialect would reflect; f the
+ * filter. A tape recorded in a scratch schema reflects it alone, and what
+ * it gives is renamed to target. A file that does not check out or fit
+ * is removed: MG_ENOTFOUND.
+ */
 static int
-model_cache_load(struct schema **out, const char *path,
-    const struct dialect *d, const struct schema_filter *f)
+model_tape_load(struct schema **out, const char *path,
+    const struct conn *like, const struct schema_filter *f,
+    const char *target)
 {
-	struct strbuf	 u = STRBUF_INIT;
-	struct url	*url = NULL;
-	struct conn	*c = NULL;
-	struct err	 err = ERR_INIT;
-	int		 rc;
+	struct strbuf		 text = STRBUF_INIT;
+	struct strv		 only = { NULL, 0 };
+	struct schema_filter	 sf;
+	struct err		 err = ERR_INIT;
+	const char		*name, *sum, *tape, *nl, *end;
+	char			 want[16];
+	size_t			 m = strlen(MODEL_TAPE_MAGIC), len;
+	int			 rc = MG_ENOTFOUND;
 
-	if (access(path, R_OK) != 0)
-		return MG_ENOTFOUND;
-	strbuf_addf(&u, "sqlite:///%s?mode=ro", path);
-	if ((rc = url_parse(&url, u.buf, &err)) == 0 &&
-	    (rc = dialect_connect(&c, url, &err)) == 0)
-		rc = d->reflect(out, c, f, &err);
-	if (rc != 0) {
-		schema_free(*out);
-		*out = NULL;
-		(void)unlink(path);
+	*out = NULL;
+	sf = f != NULL ? *f : (struct schema_filter){ 0 };
+	if (strbuf_read_file(&text, path) != 0)
+		goto done;
+	end = text.buf + text.len;
+	if (text.len < m || memcmp(text.buf, MODEL_TAPE_MAGIC, m) != 0 ||
+	    (nl = memchr(text.buf + m, '\n', text.len - m)) == NULL ||
+	    (tape = memchr(nl + 1, '\n', (size_t)(end - nl - 1))) == NULL)
+		goto bad;
+	name = text.buf + m;
+	sum = nl + 1;
+	tape++;
+	len = (size_t)(end - tape);
+	snprintf(want, sizeof want, "%lu",
+	    (unsigned long)model_cksum(tape, len));
+	if ((size_t)(tape - 1 - sum) != strlen(want) ||
+	    memcmp(sum, want, strlen(want)) != 0)
+		goto bad;
+	if (nl > name) {
+		strv_pushn(&only, name, (size_t)(nl - name));
+		sf.schemas = &only;
 	}
-	dialect_disconnect(c);
-	url_free(url);
+	if (tape_replay(out, tape, len, like, &sf, &err) != 0)
+		goto bad;
+	if (only.n > 0)
+		model_unscratch(*out, only.v[0], target);
+	rc = 0;
+	goto done;
+bad:
+	(void)unlink(path);
+done:
 	err_release(&err);
-	strbuf_release(&u);
+	strv_release(&only);
+	strbuf_release(&text);
 	return rc;
 }
 
+/* A tape into the cache: a file of ours, renamed (see model_tape_load). */
+static void
+model_tape_store(const char *path, const char *scratch,
+    const struct strbuf *tape)
+{
+	struct strbuf	 tmp = STRBUF_INIT;
+	FILE		*fp;
+	int		 ok;
+
+	model_cache_mkdir(path);
+	strbuf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	if ((fp = fopen(tmp.buf, "wx")) != NULL) {
+		ok = fprintf(fp, MODEL_TAPE_MAGIC "%s\n%lu\n", scratch,
+		    (unsigned long)model_cksum(tape->buf, tape->len)) > 0 &&
+		    fwrite(tape->buf, 1, tape->len, fp) == tape->len;
+		if (fclose(fp) != 0 || !ok || rename(tmp.buf, path) != 0)
+			(void)unlink(tmp.buf);
+	}
+	strbuf_release(&tmp);
+}
+
+/*
+ * SQLite: the model into a database in memory, its reflection recorded
+ * on a tape in the cache. The key of a tape: SQLite's version and source,
+ * this migrate's version, and the model's files. The filter is not: the
+ * queries SQLite's reflection makes do not depend on it (it is applied
+ * to their rows), so a tape replays under any filter.
+ */
 static int
 model_load_sqlite(struct schema **out, const struct config *cfg,
     const struct strv *files, const struct dialect *d,
@@ -495,26 +577,37 @@ model_load_sqlite(struct schema **out, const struct config *cfg,
 {
 	struct url	*url = NULL;
 	struct conn	*scratch = NULL;
-	struct strbuf	 kind = STRBUF_INIT;
+	struct conn	 like;
+	struct strbuf	 kind = STRBUF_INIT, salt = STRBUF_INIT;
+	struct strbuf	 tape = STRBUF_INIT;
 	char		*cache;
 	int		 rc;
 
 	strbuf_addf(&kind, "sqlite-%s", sqlite3_libversion());
-	cache = model_cache_path(cfg, files, kind.buf, NULL, ".db");
-	strbuf_release(&kind);
-	if (cache != NULL && model_cache_load(out, cache, d, f) == 0) {
-		xfree(cache);
-		return 0;
+	strbuf_addf(&salt, "%s %s", MIGRATE_VERSION, sqlite3_sourceid());
+	cache = model_cache_path(cfg, files, kind.buf, salt.buf, ".tape");
+	memset(&like, 0, sizeof like);
+	like.dialect = d;
+	like.server_version_num = sqlite3_libversion_number();
+	if (cache != NULL && model_tape_load(out, cache, &like, f,
+	    NULL) == 0) {
+		rc = 0;
+		goto done;
 	}
 	if ((rc = url_parse(&url, "sqlite://", err)) != 0 ||
 	    (rc = dialect_connect(&scratch, url, err)) != 0 ||
 	    (rc = model_run(scratch, files, err)) != 0)
 		goto done;
-	if ((rc = d->reflect(out, scratch, f, err)) == 0 && cache != NULL)
-		model_cache_store(scratch, cache);
+	if (cache == NULL)
+		rc = d->reflect(out, scratch, f, err);
+	else if ((rc = tape_record(out, &tape, scratch, f, err)) == 0)
+		model_tape_store(cache, "", &tape);
 done:
 	dialect_disconnect(scratch);
 	url_free(url);
+	strbuf_release(&kind);
+	strbuf_release(&salt);
+	strbuf_release(&tape);
 	xfree(cache);
 	return rc;
 }
@@ -683,8 +776,6 @@ model_outside(struct conn *conn, const char *scratch, struct err *err)
 	return rc;
 }
 
-#define MODEL_TAPE_MAGIC	"migrate reflection tape 2\n"
-
 /*
  * PostgreSQL without dev_url: the reflection of the model in scratch, on
  * a tape (see tape.h) in the model cache, replayed instead of loading
@@ -693,9 +784,8 @@ model_outside(struct conn *conn, const char *scratch, struct err *err)
  * what a model may use of the live database besides the schemas it
  * manages (extensions, the role, the rows of every other schema's
  * tables, columns, types and functions), so that a replay gives what a
- * load would. The file: the magic line, the scratch schema's name it was
- * made in, the sha256 of the tape, the tape. Best effort, as the SQLite
- * cache: a file that does not check out is removed.
+ * load would. The file: see model_tape_load, with the name of the scratch
+ * schema the tape was recorded in.
  */
 static char *
 model_tape_fingerprint(struct conn *conn, const struct schema_filter *f)
@@ -748,71 +838,6 @@ model_tape_fingerprint(struct conn *conn, const struct schema_filter *f)
 	xfree(arr);
 	strv_release(&public_only);
 	return fp;
-}
-
-static int
-model_tape_load(struct schema **out, const char *path, struct conn *conn,
-    const struct schema_filter *f, const char *target)
-{
-	struct strbuf		 text = STRBUF_INIT;
-	struct strv		 only = { NULL, 0 };
-	struct schema_filter	 sf = *f;
-	struct err		 err = ERR_INIT;
-	const char		*name, *sum, *tape, *nl;
-	char			 hex[65];
-	size_t			 m = strlen(MODEL_TAPE_MAGIC);
-	int			 rc = MG_ENOTFOUND;
-
-	*out = NULL;
-	if (strbuf_read_file(&text, path) != 0)
-		goto done;
-	if (text.len < m || memcmp(text.buf, MODEL_TAPE_MAGIC, m) != 0 ||
-	    (nl = memchr(text.buf + m, '\n', text.len - m)) == NULL ||
-	    (size_t)(text.buf + text.len - nl) < 66 || nl[65] != '\n')
-		goto bad;
-	name = text.buf + m;
-	sum = nl + 1;
-	tape = sum + 65;
-	sha256_hex(hex, tape, text.len - (size_t)(tape - text.buf));
-	if (memcmp(hex, sum, 64) != 0)
-		goto bad;
-	strv_pushn(&only, name, (size_t)(nl - name));
-	sf.schemas = &only;
-	if (tape_replay(out, tape, text.len - (size_t)(tape - text.buf), conn,
-	    &sf, &err) != 0)
-		goto bad;
-	model_unscratch(*out, only.v[0], target);
-	rc = 0;
-	goto done;
-bad:
-	(void)unlink(path);
-done:
-	err_release(&err);
-	strv_release(&only);
-	strbuf_release(&text);
-	return rc;
-}
-
-static void
-model_tape_store(const char *path, const char *scratch,
-    const struct strbuf *tape)
-{
-	struct strbuf	 tmp = STRBUF_INIT;
-	char		 hex[65];
-	FILE		*fp;
-	int		 ok;
-
-	model_cache_mkdir(path);
-	sha256_hex(hex, tape->buf, tape->len);
-	strbuf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	if ((fp = fopen(tmp.buf, "wx")) != NULL) {
-		ok = fprintf(fp, MODEL_TAPE_MAGIC "%s\n%s\n", scratch,
-		    hex) > 0 && fwrite(tape->buf, 1, tape->len, fp) ==
-		    tape->len;
-		if (fclose(fp) != 0 || !ok || rename(tmp.buf, path) != 0)
-			(void)unlink(tmp.buf);
-	}
-	strbuf_release(&tmp);
 }
 
 static int

@@ -644,8 +644,10 @@ schema_find_column(const struct schema_table *t, const char *name)
 {
 	size_t	 i;
 
+	/* the first byte first: the diff asks for every column of a table */
 	for (i = 0; i < t->ncolumns; i++) {
-		if (strcmp(t->columns[i]->name, name) == 0)
+		if (t->columns[i]->name[0] == name[0] &&
+		    strcmp(t->columns[i]->name, name) == 0)
 			return t->columns[i];
 	}
 	return NULL;

@@ -4,16 +4,20 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "migrate.h"
 #include "util/sha256.h"
 
+#define SCRIPT_MARK		"-- migrate:"	/* what both start with */
 #define SCRIPT_MARK_UP		"-- migrate:upgrade"
 #define SCRIPT_MARK_DOWN	"-- migrate:downgrade"
+#define SCRIPT_READ_BUF		8192	/* a script's first read */
 #define SCRIPT_NAME_MAX		255	/* bytes of a file name (NAME_MAX) */
 
 /* The header fields, in the order the template writes them. */
@@ -80,6 +84,18 @@ script_line_is(const struct script_line *l, const char *mark)
 	size_t	 n = script_rtrim_len(l->p, l->len);
 
 	return n == strlen(mark) && memcmp(l->p, mark, n) == 0;
+}
+
+/* 1 for an upgrade marker line, 2 for a downgrade one, else 0. */
+static int
+script_line_mark(const struct script_line *l)
+{
+	if (l->len < sizeof SCRIPT_MARK - 1 ||
+	    memcmp(l->p, SCRIPT_MARK, sizeof SCRIPT_MARK - 1) != 0)
+		return 0;
+	if (script_line_is(l, SCRIPT_MARK_UP))
+		return 1;
+	return script_line_is(l, SCRIPT_MARK_DOWN) ? 2 : 0;
 }
 
 int
@@ -231,7 +247,8 @@ script_set_field(struct script *s, int f, const char *v, size_t vlen,
  * comment ends it.
  */
 static int
-script_parse_header(struct script *s, size_t *body, struct err *err)
+script_parse_header(struct script *s, const char *text, size_t len,
+    size_t *body, unsigned *body_line, struct err *err)
 {
 	struct script_line	 l;
 	struct strbuf		 msg = STRBUF_INIT;
@@ -240,13 +257,13 @@ script_parse_header(struct script *s, size_t *body, struct err *err)
 	const char		*c, *v;
 	int			 f, rc = 0, nfields = 0;
 
-	while (script_next_line(&l, s->text, s->len, off)) {
+	while (script_next_line(&l, text, len, off)) {
 		lineno++;
 		if (l.len < 2 || l.p[0] != '-' || l.p[1] != '-' ||
-		    script_line_is(&l, SCRIPT_MARK_UP) ||
-		    script_line_is(&l, SCRIPT_MARK_DOWN))
+		    script_line_mark(&l) != 0)
 			break;
 		off = l.next;
+		*body_line = lineno;
 		c = l.p + 2;
 		clen = script_rtrim_len(c, l.len - 2);
 		while (clen > 0 && (*c == ' ' || *c == '\t')) {
@@ -277,7 +294,7 @@ script_parse_header(struct script *s, size_t *body, struct err *err)
 		seen[f] = lineno;
 		nfields++;
 		if (f == FIELD_REVISES) {
-			s->revises_at = (size_t)(v - s->text);
+			s->revises_at = (size_t)(v - text);
 			s->revises_len = vlen;
 		}
 		if ((rc = script_set_field(s, f, v, vlen, err)) != 0)
@@ -317,45 +334,42 @@ script_line_blank(const struct script_line *l)
 	    l->p[i + 1] == '-');
 }
 
+/*
+ * The parts after the header, from off (the body's first line is line
+ * lineno + 1): where each starts and ends, and that nothing but blank and
+ * comment lines comes before the upgrade marker.
+ */
 static int
-script_parse_body(struct script *s, size_t off, struct err *err)
+script_parse_body(struct script *s, const char *text, size_t len,
+    size_t off, unsigned lineno, struct err *err)
 {
 	struct script_line	 l;
 	struct script_part	*cur = NULL;
-	unsigned		 lineno = 0;
-	size_t			 o;
-	int			 rc = 0;
+	int			 mark, rc = 0;
 
-	/* count the header's lines */
-	for (o = 0; script_next_line(&l, s->text, s->len, o) && o < off;
-	    o = l.next)
+	while (script_next_line(&l, text, len, off)) {
 		lineno++;
-	while (script_next_line(&l, s->text, s->len, off)) {
-		lineno++;
-		if (script_line_is(&l, SCRIPT_MARK_UP) ||
-		    script_line_is(&l, SCRIPT_MARK_DOWN)) {
-			int	 up = script_line_is(&l, SCRIPT_MARK_UP);
-
+		if ((mark = script_line_mark(&l)) != 0) {
 			if (cur != NULL)
 				cur->len = off - cur->off;
-			if (up && s->up.present) {
+			if (mark == 1 && s->up.present) {
 				rc = err_set(err, MG_ECONFIG, "a second '%s' "
 				    "(first on line %u)", SCRIPT_MARK_UP,
 				    s->up.line - 1);
 				goto done;
 			}
-			if (!up && s->down_part.present) {
+			if (mark == 2 && s->down_part.present) {
 				rc = err_set(err, MG_ECONFIG, "a second '%s' "
 				    "(first on line %u)", SCRIPT_MARK_DOWN,
 				    s->down_part.line - 1);
 				goto done;
 			}
-			if (!up && !s->up.present) {
+			if (mark == 2 && !s->up.present) {
 				rc = err_set(err, MG_ECONFIG, "'%s' before "
 				    "'%s'", SCRIPT_MARK_DOWN, SCRIPT_MARK_UP);
 				goto done;
 			}
-			cur = up ? &s->up : &s->down_part;
+			cur = mark == 1 ? &s->up : &s->down_part;
 			cur->present = 1;
 			cur->off = l.next;
 			cur->line = lineno + 1;
@@ -367,7 +381,7 @@ script_parse_body(struct script *s, size_t off, struct err *err)
 		off = l.next;
 	}
 	if (cur != NULL)
-		cur->len = s->len - cur->off;
+		cur->len = len - cur->off;
 	if (!s->up.present) {
 		rc = err_set(err, MG_ECONFIG, "no '%s' line: a revision "
 		    "script needs an upgrade part", SCRIPT_MARK_UP);
@@ -379,36 +393,57 @@ done:
 	return rc;
 }
 
-int
-script_parse(struct script **out, const char *path, char *text, size_t len,
+/* A script named path (taken: a malloc'd string), nothing parsed yet. */
+static struct script *
+script_alloc(char *path)
+{
+	struct script	*s = xcalloc(1, sizeof *s);
+
+	s->path = path;
+	s->transactional = 1;
+	return s;
+}
+
+/*
+ * Parse text (borrowed) into s: the header, then the body, which is
+ * checked whole even when its parts are not kept.
+ */
+static int
+script_parse_text(struct script *s, const char *text, size_t len,
     struct err *err)
 {
-	struct script	*s;
 	const char	*nul, *p;
 	size_t		 body = 0;
-	unsigned	 line = 1;
+	unsigned	 line = 1, body_line = 0;
 	int		 rc;
 
-	*out = NULL;
-	s = xcalloc(1, sizeof *s);
-	s->path = xstrdup(path);
-	s->text = text;
-	s->len = len;
-	s->transactional = 1;
 	if ((nul = memchr(text, '\0', len)) != NULL) {
 		for (p = text; (p = memchr(p, '\n', (size_t)(nul - p))) !=
 		    NULL; p++)
 			line++;
 		rc = err_set(err, MG_ECONFIG, "not a text file (it holds a "
 		    "NUL byte)");
-		err_set_path(err, path, line);
-		goto done;
+		err_set_path(err, s->path, line);
+		return rc;
 	}
-	if ((rc = script_parse_header(s, &body, err)) != 0)
-		goto done;
-	rc = script_parse_body(s, body, err);
-done:
-	if (rc != 0) {
+	if ((rc = script_parse_header(s, text, len, &body, &body_line,
+	    err)) != 0)
+		return rc;
+	return script_parse_body(s, text, len, body, body_line, err);
+}
+
+int
+script_parse(struct script **out, const char *path, char *text, size_t len,
+    struct err *err)
+{
+	struct script	*s;
+	int		 rc;
+
+	*out = NULL;
+	s = script_alloc(xstrdup(path));
+	s->text = text;
+	s->len = len;
+	if ((rc = script_parse_text(s, text, len, err)) != 0) {
 		script_free(s);
 		return rc;
 	}
@@ -434,6 +469,149 @@ script_read(struct script **out, const char *path, struct err *err)
 	return script_parse(out, path, text, len, err);
 }
 
+/*
+ * The whole file at name under dirfd into stack (SCRIPT_READ_BUF bytes),
+ * or, when it does not fit, into heap (*text then points at heap.buf).
+ * No fstat: a read that returns less than it was asked for is taken for
+ * the end of the file, as it is for regular files on Linux (a short read
+ * mid-file would only make the body's check see less of it: the parts a
+ * step runs are read again, whole, by script_load_body).
+ */
+static int
+script_read_fd(const char **text, size_t *len, int dirfd, const char *name,
+    char *stack, struct strbuf *heap)
+{
+	ssize_t		 n;
+	size_t		 want;
+	int		 fd, saved;
+
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	do
+		n = read(fd, stack, SCRIPT_READ_BUF);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0 && n < SCRIPT_READ_BUF) {
+		close(fd);
+		*text = stack;
+		*len = (size_t)n;
+		return 0;
+	}
+	if (n > 0)
+		strbuf_add(heap, stack, (size_t)n);
+	while (n > 0) {
+		strbuf_grow(heap, heap->len);
+		want = heap->alloc - heap->len - 1;
+		n = read(fd, heap->buf + heap->len, want);
+		if (n < 0 && errno == EINTR) {
+			n = 1;
+			continue;
+		}
+		if (n > 0)
+			strbuf_setlen(heap, heap->len + (size_t)n);
+		if (n >= 0 && (size_t)n < want)
+			break;
+	}
+	saved = errno;
+	close(fd);
+	if (n < 0) {
+		errno = saved;
+		return -1;
+	}
+	*text = heap->buf;
+	*len = heap->len;
+	return 0;
+}
+
+int
+script_read_at(struct script **out, int dirfd, const char *name,
+    const char *path, int keep_text, struct err *err)
+{
+	struct strbuf	 heap = STRBUF_INIT;
+	struct script	*s;
+	const char	*text;
+	char		 stack[SCRIPT_READ_BUF];
+	size_t		 len;
+	int		 rc;
+
+	*out = NULL;
+	s = script_alloc(xstrdup(path));
+	if (script_read_fd(&text, &len, dirfd, name, stack, &heap) != 0) {
+		rc = err_set(err, MG_EIO, "cannot read '%s': %s", path,
+		    strerror(errno));
+		goto done;
+	}
+	if ((rc = script_parse_text(s, text, len, err)) != 0)
+		goto done;
+	if (keep_text) {
+		s->text = xmalloc(len + 1);
+		memcpy(s->text, text, len);
+		s->text[len] = '\0';
+		s->len = len;
+	} else {
+		/* offsets into a text that is not kept */
+		memset(&s->up, 0, sizeof s->up);
+		memset(&s->down_part, 0, sizeof s->down_part);
+		s->revises_at = s->revises_len = 0;
+	}
+done:
+	strbuf_release(&heap);
+	if (rc != 0) {
+		script_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+static int
+script_strv_equal(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t	 i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++) {
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+int
+script_load_body(struct script *s, struct err *err)
+{
+	struct script	*t = NULL;
+	int		 rc;
+
+	if (s->text != NULL)
+		return 0;
+	if ((rc = script_read(&t, s->path, err)) != 0)
+		return rc;
+	/* the graph was built on s's header: the file must still hold it */
+	if (strcmp(t->rev, s->rev) != 0 ||
+	    !script_strv_equal(t->down, t->ndown, s->down, s->ndown) ||
+	    !script_strv_equal(t->labels, t->nlabels, s->labels,
+	    s->nlabels) ||
+	    !script_strv_equal(t->depends, t->ndepends, s->depends,
+	    s->ndepends) || t->transactional != s->transactional) {
+		rc = err_set(err, MG_ECONFIG, "the script changed while "
+		    "migrate ran (its header is not the one read at the "
+		    "start): run the command again");
+		err_set_path(err, s->path, 0);
+		script_free(t);
+		return rc;
+	}
+	s->text = t->text;
+	s->len = t->len;
+	s->up = t->up;
+	s->down_part = t->down_part;
+	s->revises_at = t->revises_at;
+	s->revises_len = t->revises_len;
+	t->text = NULL;
+	script_free(t);
+	return 0;
+}
+
 void
 script_free(struct script *s)
 {
@@ -441,6 +619,11 @@ script_free(struct script *s)
 
 	if (s == NULL)
 		return;
+	if (s->packed) {
+		xfree(s->text);
+		xfree(s);
+		return;
+	}
 	for (i = 0; i < s->ndown; i++)
 		xfree(s->down[i]);
 	for (i = 0; i < s->nlabels; i++)
@@ -464,6 +647,8 @@ script_checksum(char out[65], const struct script *s, int upgrade)
 {
 	const struct script_part	*p = upgrade ? &s->up : &s->down_part;
 
+	if (s->text == NULL)
+		BUG("checksum of '%s' before script_load_body", s->path);
 	sha256_hex_text(out, s->text + p->off, p->len);
 }
 

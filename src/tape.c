@@ -3,16 +3,18 @@
  * See tape.h.
  *
  * A tape is a sequence of queries, each:
- *	"Q" <sha256 hex of the SQL and its parameters> "\n"
- *	<rows> " " <columns> "\n"
- *	then every column name and every cell, row by row, as
- *	<length> "\n" <bytes> "\n", or "-\n" for a SQL NULL.
+ *	"Q" <number of parameters> "\n"
+ *	the SQL text, then each parameter, as a cell
+ *	<rows> " " <columns> " " <bytes> "\n"
+ *	then every column name and every cell, row by row, in <bytes> bytes,
+ * where a cell is <length> "\n" <bytes> "\n", or "-\n" for a SQL NULL.
+ * The query is kept as it is, not as a hash: checking it costs a memcmp,
+ * and a reflection may run thousands (SQLite: statements a table).
  */
 #include <string.h>
 
 #include "dialect.h"
 #include "tape.h"
-#include "util/sha256.h"
 
 /*
  * A connection standing in for the real one while reflect runs: its
@@ -40,27 +42,6 @@ tape_dialect(struct dialect *d, const struct dialect *real)
 }
 
 static void
-tape_key(char hex[65], const char *sql, const char *const *params,
-    size_t nparams)
-{
-	struct sha256	 h;
-	unsigned char	 d[32];
-	size_t		 i;
-
-	sha256_init(&h);
-	sha256_update(&h, sql, strlen(sql) + 1);
-	for (i = 0; i < nparams; i++) {
-		/* a tag apart: NULL is not "" */
-		sha256_update(&h, params[i] == NULL ? "N" : "V", 1);
-		if (params[i] != NULL)
-			sha256_update(&h, params[i], strlen(params[i]) + 1);
-	}
-	sha256_final(&h, d);
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
-}
-
-static void
 tape_put(struct strbuf *out, const char *s)
 {
 	if (s == NULL) {
@@ -77,20 +58,25 @@ tape_record_query(struct rows **out, struct conn *conn, const char *sql,
     const char *const *params, size_t nparams, struct err *err)
 {
 	struct tape_conn	*t = (struct tape_conn *)conn;
-	char			 key[65];
+	struct strbuf		 cells = STRBUF_INIT;
 	size_t			 i;
 	int			 rc;
 
 	if ((rc = t->real->dialect->query(out, t->real, sql, params, nparams,
 	    err)) != 0)
 		return rc;
-	tape_key(key, sql, params, nparams);
-	strbuf_addf(t->out, "Q%s\n%zu %zu\n", key, (*out)->nrows,
-	    (*out)->ncols);
+	strbuf_addf(t->out, "Q%zu\n", nparams);
+	tape_put(t->out, sql);
+	for (i = 0; i < nparams; i++)
+		tape_put(t->out, params[i]);
 	for (i = 0; i < (*out)->ncols; i++)
-		tape_put(t->out, (*out)->names[i]);
+		tape_put(&cells, (*out)->names[i]);
 	for (i = 0; i < (*out)->nrows * (*out)->ncols; i++)
-		tape_put(t->out, (*out)->cells[i]);
+		tape_put(&cells, (*out)->cells[i]);
+	strbuf_addf(t->out, "%zu %zu %zu\n", (*out)->nrows, (*out)->ncols,
+	    cells.len);
+	strbuf_add(t->out, cells.buf, cells.len);
+	strbuf_release(&cells);
 	return 0;
 }
 
@@ -142,68 +128,116 @@ tape_number(struct tape_conn *t, size_t *n, char end)
 	return 0;
 }
 
+/*
+ * The next cell: *s points at its bytes on the tape (not NUL-terminated),
+ * *len their number; *s is NULL for a SQL NULL. -1 if the tape is cut.
+ */
 static int
-tape_get(struct tape_conn *t, char **s)
+tape_cell(struct tape_conn *t, const char **s, size_t *len)
 {
-	size_t	 len;
-
 	*s = NULL;
+	*len = 0;
 	if (t->end - t->p >= 2 && t->p[0] == '-' && t->p[1] == '\n') {
 		t->p += 2;
 		return 0;
 	}
-	if (tape_number(t, &len, '\n') != 0 || (size_t)(t->end - t->p) <= len ||
-	    t->p[len] != '\n')
+	if (tape_number(t, len, '\n') != 0 || (size_t)(t->end - t->p) <= *len ||
+	    t->p[*len] != '\n')
 		return -1;
-	*s = xstrndup(t->p, len);
-	t->p += len + 1;
+	*s = t->p;
+	t->p += *len + 1;
 	return 0;
 }
 
+/* Whether the next cell is s (NULL: a SQL NULL); it is passed if so. */
+static int
+tape_is(struct tape_conn *t, const char *s)
+{
+	const char	*p = t->p;
+	size_t		 len, want;
+	int		 same;
+
+	if (s == NULL) {
+		same = t->end - t->p >= 2 && t->p[0] == '-' && t->p[1] == '\n';
+		if (same)
+			t->p += 2;
+		return same;
+	}
+	want = strlen(s);
+	same = tape_number(t, &len, '\n') == 0 && len == want &&
+	    (size_t)(t->end - t->p) > len && memcmp(t->p, s, len) == 0 &&
+	    t->p[len] == '\n';
+	if (same)
+		t->p += len + 1;
+	else
+		t->p = p;
+	return same;
+}
+
+/*
+ * The rows of the query on the tape, if it is this one: the bytes of its
+ * cells copied at once into the rows' arena, each cell's end made its NUL
+ * there, and the cells pointed at in place.
+ */
 static int
 tape_replay_query(struct rows **out, struct conn *conn, const char *sql,
     const char *const *params, size_t nparams, struct err *err)
 {
 	struct tape_conn	*t = (struct tape_conn *)conn;
+	struct tape_conn	 a;	/* a reader of the arena */
 	struct rows		*r = NULL;
-	char			 key[65], **row = NULL;
-	size_t			 nrows, ncols, i, j;
+	const char		*s;
+	size_t			 nrows, ncols, ncells, n, len, size, i;
 
 	*out = NULL;
-	tape_key(key, sql, params, nparams);
-	if (t->miss || t->end - t->p < 66 || t->p[0] != 'Q' ||
-	    memcmp(t->p + 1, key, 64) != 0 || t->p[65] != '\n')
+	if (t->miss || t->p >= t->end || *t->p != 'Q')
 		goto miss;
-	t->p += 66;
-	/* every cell takes two bytes at least ("-\n") */
-	if (tape_number(t, &nrows, ' ') != 0 ||
-	    tape_number(t, &ncols, '\n') != 0 || ncols == 0 || ncols > 4096 ||
-	    nrows > (size_t)(t->end - t->p) / (2 * ncols))
+	t->p++;
+	if (tape_number(t, &n, '\n') != 0 || n != nparams ||
+	    !tape_is(t, sql))
 		goto miss;
-	r = rows_new(ncols);
-	for (i = 0; i < ncols; i++) {
-		if (tape_get(t, &r->names[i]) != 0)
+	for (i = 0; i < nparams; i++) {
+		if (!tape_is(t, params[i]))
 			goto miss;
 	}
-	row = xcalloc(ncols + 1, sizeof *row);
-	for (i = 0; i < nrows; i++) {
-		for (j = 0; j < ncols; j++) {
-			if (tape_get(t, &row[j]) != 0)
-				goto miss;
-		}
-		rows_add(r, row);
-		memset(row, 0, ncols * sizeof *row);
+	/* every cell takes two bytes at least ("-\n") */
+	if (tape_number(t, &nrows, ' ') != 0 ||
+	    tape_number(t, &ncols, ' ') != 0 ||
+	    tape_number(t, &size, '\n') != 0 || ncols == 0 || ncols > 4096 ||
+	    size > (size_t)(t->end - t->p) || nrows > size / (2 * ncols))
+		goto miss;
+	ncells = nrows * ncols;
+	r = rows_new(ncols);
+	r->arena = xmalloc(size + 1);
+	memcpy(r->arena, t->p, size);
+	r->arena[size] = '\0';
+	r->cells = xmalloc((ncells + 1) * sizeof *r->cells);
+	r->nrows = r->alloc = nrows;
+	memset(&a, 0, sizeof a);
+	a.p = r->arena;
+	a.end = r->arena + size;
+	for (i = 0; i < ncols + ncells; i++) {
+		if (tape_cell(&a, &s, &len) != 0 || (i < ncols && s == NULL))
+			goto miss;
+		if (s != NULL)	/* its '\n' made its NUL */
+			r->arena[s + len - r->arena] = '\0';
+		if (i < ncols)
+			r->names[i] = r->arena + (s - r->arena);
+		else
+			r->cells[i - ncols] = s != NULL ? r->arena +
+			    (s - r->arena) : NULL;
 	}
-	xfree(row);
+	if (a.p != a.end)
+		goto miss;
+	t->p += size;
 	*out = r;
 	return 0;
 miss:
-	if (row != NULL) {
-		for (j = 0; j < ncols; j++)
-			xfree(row[j]);
-		xfree(row);
+	if (r != NULL) {
+		/* names not yet set are NULL; rows_free frees none of them */
+		r->nrows = 0;
+		rows_free(r);
 	}
-	rows_free(r);
 	t->miss = 1;
 	return err_set(err, MG_ENOTFOUND, "the reflection tape does not fit");
 }

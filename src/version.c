@@ -1,11 +1,14 @@
 /*
  * The version and history tables, and running a plan's steps against a
  * database (or printing them as SQL for offline mode): each step in its
- * own transaction with its version update and history row.
+ * own transaction with its version update and history row, or all of
+ * them in one.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "version.h"
@@ -21,10 +24,16 @@
  * tests/e2e/t0071-faults.sh): numbered from 1 in the order a run reaches
  * them, after each statement that succeeded (the version and history
  * tables' creation, each statement of a script, a step's version rows,
- * its history row) and after each commit. MIGRATE_FAULT_KILL_AT=N: the
- * process sends itself SIGKILL at point N; MIGRATE_FAULT_STOP_AT=N:
- * SIGSTOP (the test goes on with SIGCONT); MIGRATE_FAULT_TRACE set:
- * each point is printed to stderr as it is reached.
+ * its history row) and after each commit. On PostgreSQL the version
+ * rows and history rows are written in one round trip (a step's, or in
+ * one transaction all the steps'): their points come after it. In the
+ * one transaction of transaction_per_migration = false the steps' rows
+ * are written after the last step, and a step commits nothing and has no
+ * commit point (with lock_retries its savepoint's release is one).
+ * MIGRATE_FAULT_KILL_AT=N: the process sends itself SIGKILL at point N;
+ * MIGRATE_FAULT_STOP_AT=N: SIGSTOP (the test goes on with SIGCONT);
+ * MIGRATE_FAULT_TRACE set: each point is printed to stderr as it is
+ * reached.
  */
 static void
 version_fault(const char *what, const char *rev, size_t k, size_t n)
@@ -83,6 +92,8 @@ version_init(struct version *v, const struct config *cfg,
 	memset(v, 0, sizeof *v);
 	strbuf_init(&v->vt, 0);
 	strbuf_init(&v->ht, 0);
+	strbuf_init(&v->history_sql, 0);
+	strbuf_init(&v->update_sql, 0);
 	v->dialect = d;
 	v->conn = conn;
 	v->schema = schema != NULL && *schema != '\0' ? schema : NULL;
@@ -114,6 +125,8 @@ version_release(struct version *v)
 {
 	strbuf_release(&v->vt);
 	strbuf_release(&v->ht);
+	strbuf_release(&v->history_sql);
+	strbuf_release(&v->update_sql);
 }
 
 /* The key of the migration lock: one per version table. */
@@ -206,6 +219,41 @@ version_set_timeouts(struct version *v, struct err *err)
 	    v->statement_timeout, err);
 }
 
+static void
+version_sleep_ms(long ms)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Begin a transaction (what as the retry messages name it). SQLite's
+ * BEGIN IMMEDIATE waits lock_timeout for another connection's write
+ * lock: what still finds it busy is retried lock_retries times, as a
+ * step is.
+ */
+static int
+version_begin(struct version *v, const char *what, struct err *err)
+{
+	int	 rc, attempt;
+
+	for (attempt = 0;; attempt++) {
+		if ((rc = dialect_begin(v->conn, err)) == 0 ||
+		    attempt >= v->lock_retries ||
+		    strcmp(err->sqlstate, VERSION_SQLSTATE_LOCK_TIMEOUT) != 0)
+			return rc;
+		if (!v->quiet)
+			fprintf(v->log, "%s: lock_timeout, retry %d of %d\n",
+			    what, attempt + 1, v->lock_retries);
+		err_release(err);
+		version_sleep_ms(200L << (attempt < 5 ? attempt : 5));
+	}
+}
+
 int
 version_ensure(struct version *v, struct err *err)
 {
@@ -227,7 +275,7 @@ version_ensure(struct version *v, struct err *err)
 	/* no write when there is nothing to create: it would wait for locks */
 	if (vt && ht)
 		goto done;
-	if ((rc = dialect_begin(v->conn, err)) != 0)
+	if ((rc = version_begin(v, v->table, err)) != 0)
 		goto done;
 	version_create_sql(&sql, v);
 	if ((rc = v->dialect->exec(v->conn, sql.buf, err)) != 0)
@@ -367,15 +415,46 @@ struct version_hist {
 	long		 duration_ms;
 };
 
+/*
+ * A step's version rows and history row, kept to be written after the
+ * run's last step when the run is one transaction (see version_run).
+ */
+struct version_later {
+	const struct step	*step;
+	struct version_hist	 hist;
+	char			 checksum[65];
+};
+
+/* Run a query whose rows are not wanted. */
+static int
+version_query(struct version *v, const char *sql, const char *const *params,
+    size_t nparams, struct err *err)
+{
+	struct rows	*rows = NULL;
+	int		 rc;
+
+	rc = v->dialect->query(&rows, v->conn, sql, params, nparams, err);
+	rows_free(rows);
+	return rc;
+}
+
+/*
+ * The history row's columns, and its id: one more than the last. A
+ * VALUES row rather than INSERT ... SELECT FROM the same table, which
+ * SQLite runs through a temporary table (and PostgreSQL types the
+ * parameters of VALUES by their columns).
+ */
+#define VERSION_HISTORY_INSERT	"(id, revision, direction, status, " \
+	"checksum, statements, done_checksum, started_at, finished_at, " \
+	"duration_ms, tool_version) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 " \
+	"FROM "
+
 static int
 version_history_insert(struct version *v, const struct version_hist *h,
     struct err *err)
 {
-	struct strbuf	 sql = STRBUF_INIT;
 	char		 nstmt[24], dur[24];
 	const char	*params[10];
-	struct rows	*rows = NULL;
-	int		 rc;
 
 	snprintf(nstmt, sizeof nstmt, "%zu", h->statements);
 	snprintf(dur, sizeof dur, "%ld", h->duration_ms);
@@ -389,15 +468,11 @@ version_history_insert(struct version *v, const struct version_hist *h,
 	params[7] = h->finished;
 	params[8] = dur;
 	params[9] = MIGRATE_VERSION;
-	strbuf_addf(&sql, "INSERT INTO %s (id, revision, direction, status, "
-	    "checksum, statements, done_checksum, started_at, finished_at, "
-	    "duration_ms, tool_version) SELECT COALESCE(MAX(id), 0) + 1, "
-	    "$1, $2, $3, $4, CAST($5 AS INTEGER), $6, $7, $8, "
-	    "CAST($9 AS INTEGER), $10 FROM %s", v->ht.buf, v->ht.buf);
-	rc = v->dialect->query(&rows, v->conn, sql.buf, params, 10, err);
-	rows_free(rows);
-	strbuf_release(&sql);
-	return rc;
+	if (v->history_sql.len == 0)
+		strbuf_addf(&v->history_sql, "INSERT INTO %s "
+		    VERSION_HISTORY_INSERT "%s), $1, $2, $3, $4, $5, $6, $7, "
+		    "$8, $9, $10)", v->ht.buf, v->ht.buf);
+	return version_query(v, v->history_sql.buf, params, 10, err);
 }
 
 static void
@@ -415,6 +490,148 @@ version_history_sql(struct strbuf *out, const struct version *v,
 	strbuf_addf(out, "%zu, NULL, CAST(CURRENT_TIMESTAMP AS VARCHAR(32)), "
 	    "CAST(CURRENT_TIMESTAMP AS VARCHAR(32)), 0, '%s' FROM %s;\n",
 	    h->statements, MIGRATE_VERSION, v->ht.buf);
+}
+
+/*
+ * The version rows from one set to the other, as version_update_sql
+ * writes them, but as queries with parameters: the same few texts at
+ * every step, which the dialect keeps prepared.
+ */
+static int
+version_update_rows(struct version *v, const struct revset *from,
+    const struct revset *to, struct err *err)
+{
+	struct strbuf	 sql = STRBUF_INIT;
+	const char	*params[2];
+	size_t		 i, j = 0;
+	int		 rc = 0;
+
+	if (from->n > 0 && to->n > 0) {
+		if (v->update_sql.len == 0)
+			strbuf_addf(&v->update_sql, "UPDATE %s SET version_num "
+			    "= $1 WHERE version_num = $2", v->vt.buf);
+		params[0] = to->v[0]->id;
+		params[1] = from->v[0]->id;
+		rc = version_query(v, v->update_sql.buf, params, 2, err);
+		j = 1;
+	}
+	if (rc == 0 && j < from->n) {
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "DELETE FROM %s WHERE version_num = $1",
+		    v->vt.buf);
+	}
+	for (i = j; i < from->n && rc == 0; i++) {
+		params[0] = from->v[i]->id;
+		rc = version_query(v, sql.buf, params, 1, err);
+	}
+	if (rc == 0 && j < to->n) {
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "INSERT INTO %s (version_num) VALUES ($1)",
+		    v->vt.buf);
+	}
+	for (i = j; i < to->n && rc == 0; i++) {
+		params[0] = to->v[i]->id;
+		rc = version_query(v, sql.buf, params, 1, err);
+	}
+	strbuf_release(&sql);
+	return rc;
+}
+
+static void
+version_literal(struct strbuf *out, const struct version *v,
+    const char *text)
+{
+	if (text == NULL)
+		strbuf_addstr(out, "NULL");
+	else
+		v->dialect->quote_literal(out, text);
+}
+
+/*
+ * The history rows of n steps as one INSERT with literals, their ids
+ * following the last in the order of l.
+ */
+static void
+version_history_rows_sql(struct strbuf *out, const struct version *v,
+    const struct version_later *l, size_t n)
+{
+	const struct version_hist	*h;
+	size_t				 i;
+
+	strbuf_addf(out, "INSERT INTO %s (id, revision, direction, status, "
+	    "checksum, statements, done_checksum, started_at, finished_at, "
+	    "duration_ms, tool_version) SELECT m.id + r.k, r.revision, "
+	    "r.direction, r.status, r.checksum, r.statements, "
+	    "r.done_checksum, r.started_at, r.finished_at, r.duration_ms, "
+	    "r.tool_version FROM (VALUES ", v->ht.buf);
+	for (i = 0; i < n; i++) {
+		h = &l[i].hist;
+		strbuf_addf(out, "%s(%zu, ", i > 0 ? ",\n    " : "", i + 1);
+		version_literal(out, v, h->rev);
+		strbuf_addstr(out, ", ");
+		version_literal(out, v, h->direction);
+		strbuf_addstr(out, ", ");
+		version_literal(out, v, h->status);
+		strbuf_addstr(out, ", ");
+		version_literal(out, v, h->checksum);
+		strbuf_addf(out, ", %zu, ", h->statements);
+		version_literal(out, v, h->done_checksum);
+		strbuf_addstr(out, ", ");
+		version_literal(out, v, h->started);
+		strbuf_addstr(out, ", ");
+		version_literal(out, v, h->finished);
+		strbuf_addf(out, ", %ld, ", h->duration_ms);
+		version_literal(out, v, MIGRATE_VERSION);
+		strbuf_addch(out, ')');
+	}
+	strbuf_addf(out, ") AS r (k, revision, direction, status, checksum, "
+	    "statements, done_checksum, started_at, finished_at, "
+	    "duration_ms, tool_version) CROSS JOIN (SELECT COALESCE(MAX(id), "
+	    "0) AS id FROM %s) AS m;\n", v->ht.buf);
+}
+
+static void
+version_revset_remove(struct revset *s, const struct rev *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->v[i] == r) {
+			memmove(s->v + i, s->v + i + 1,
+			    (s->n - i - 1) * sizeof *s->v);
+			s->n--;
+			return;
+		}
+	}
+}
+
+/*
+ * What n steps do to the version rows, all told: the rows they remove
+ * that were there before them (out_from), and those they add that are
+ * still there after them (out_to).
+ */
+static void
+version_net_rows(struct revset *out_from, struct revset *out_to,
+    const struct version_later *l, size_t n)
+{
+	const struct step	*s;
+	size_t			 i, j;
+
+	for (i = 0; i < n; i++) {
+		s = l[i].step;
+		for (j = 0; j < s->from.n; j++) {
+			if (revset_has(out_to, s->from.v[j]))
+				version_revset_remove(out_to, s->from.v[j]);
+			else
+				revset_add(out_from, s->from.v[j]);
+		}
+		for (j = 0; j < s->to.n; j++) {
+			if (revset_has(out_from, s->to.v[j]))
+				version_revset_remove(out_from, s->to.v[j]);
+			else
+				revset_add(out_to, s->to.v[j]);
+		}
+	}
 }
 
 /* Checksum of the first n statements, as resume compares them. */
@@ -605,17 +822,6 @@ version_step_label(struct strbuf *out, const struct step *s)
 	strbuf_addf(out, ", %s", r->script->message);
 }
 
-static void
-version_sleep_ms(long ms)
-{
-	struct timespec	 ts;
-
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 static int
 version_rows_has(const struct rows *r, const char *id)
 {
@@ -706,30 +912,170 @@ version_fk_guard_sql(struct strbuf *sb)
 	    "DROP TABLE migrate_fk_check;\n\n");
 }
 
-/* One step online: statements, version rows and history row. */
+/*
+ * The version rows and history rows of n steps done (in one transaction
+ * with them, or after them in the run's one transaction). In-process,
+ * step by step, as queries with parameters that the dialect keeps
+ * prepared from one step to the next (while no DDL runs in between: see
+ * version_run). On a server, in one round trip: what the steps do to the
+ * version rows all told and one INSERT of the history rows, as literal
+ * SQL; each step's fault points come after it.
+ */
 static int
-version_run_step(struct version *v, const struct step *s, struct err *err)
+version_write_rows(struct version *v, const struct version_later *l,
+    size_t n, struct err *err)
+{
+	struct strbuf	 sql = STRBUF_INIT;
+	struct revset	 from = REVSET_INIT, to = REVSET_INIT;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (v->dialect->remote && n > 0) {
+		version_net_rows(&from, &to, l, n);
+		version_update_sql(&sql, v, &from, &to);
+		version_history_rows_sql(&sql, v, l, n);
+		rc = v->dialect->exec(v->conn, sql.buf, err);
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (!v->dialect->remote && (rc = version_update_rows(v,
+		    &l[i].step->from, &l[i].step->to, err)) != 0)
+			break;
+		VERSION_FAULT("version-rows", l[i].step->rev->id, 0, 0);
+		if (!v->dialect->remote &&
+		    (rc = version_history_insert(v, &l[i].hist, err)) != 0)
+			break;
+		VERSION_FAULT("history-row", l[i].step->rev->id, 0, 0);
+	}
+	revset_release(&from);
+	revset_release(&to);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/* Past blanks and comments. */
+static const char *
+version_skip_blank(const char *p)
+{
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+		    *p == '\f' || *p == '\v')
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p != '\0' && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			p += 2;
+			while (*p != '\0' && !(p[0] == '*' && p[1] == '/'))
+				p++;
+			if (*p != '\0')
+				p += 2;
+		} else
+			return p;
+	}
+}
+
+/* Whether the next word after blanks and comments is word. */
+static int
+version_next_word_is(const char *p, const char *word)
+{
+	size_t	 n = strlen(word);
+
+	p = version_skip_blank(p);
+	return strncasecmp(p, word, n) == 0 &&
+	    !isalnum((unsigned char)p[n]) && p[n] != '_';
+}
+
+/* Past the next word (after blanks and comments). */
+static const char *
+version_skip_word(const char *p)
+{
+	p = version_skip_blank(p);
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	return p;
+}
+
+/*
+ * Whether a statement ends the transaction it runs in: COMMIT, END,
+ * ABORT, ROLLBACK but ROLLBACK TO a savepoint, PREPARE TRANSACTION. The
+ * splitter starts a statement at its first word.
+ */
+static int
+version_ends_txn(const char *sql)
+{
+	const char	*p;
+
+	if (version_next_word_is(sql, "COMMIT") ||
+	    version_next_word_is(sql, "END") ||
+	    version_next_word_is(sql, "ABORT"))
+		return 1;
+	if (version_next_word_is(sql, "PREPARE"))
+		return version_next_word_is(version_skip_word(sql),
+		    "TRANSACTION");
+	if (!version_next_word_is(sql, "ROLLBACK"))
+		return 0;
+	p = version_skip_word(sql);
+	if (version_next_word_is(p, "TRANSACTION") ||
+	    version_next_word_is(p, "WORK"))
+		p = version_skip_word(p);
+	return !version_next_word_is(p, "TO");
+}
+
+/*
+ * One step online: statements, version rows and history row; later not
+ * NULL: the step runs inside the run's one transaction, and its version
+ * rows and history row are left in *later for version_run to write.
+ */
+static int
+version_run_step(struct version *v, const struct step *s,
+    struct version_later *later, struct err *err)
 {
 	const struct script		*sc = s->rev->script;
 	const struct script_part	*part = s->upgrade ? &sc->up :
 	    &sc->down_part;
 	struct sql_stmts		 stmts = SQL_STMTS_INIT;
 	struct version_hist		 h;
+	struct version_later		 now, *l;
 	struct rows			*invalid = NULL;
-	struct strbuf			 sql = STRBUF_INIT, label = STRBUF_INIT;
+	struct strbuf			 label = STRBUF_INIT;
 	struct timespec			 t0;
 	char				 sum[65];
-	size_t				 skip = 0, nrun = 0;
-	int				 rc, attempt, depth, txn, noted = 0;
-	int				 fkoff = 0, fkwas = 0;
+	size_t				 i, skip = 0, nrun = 0;
+	int				 rc, attempt, depth, txn, own;
+	int				 noted = 0, fkoff = 0, fkwas = 0;
 
 	txn = sc->transactional;
 	depth = v->conn->txn_depth;
+	/*
+	 * A transactional step runs in a transaction of its own or, inside
+	 * the one transaction of transaction_per_migration = false, in a
+	 * savepoint, whose only use there is to retry the step after a lock
+	 * timeout. Without lock_retries there is none: a failure rolls the
+	 * whole transaction back, which is what that mode promises.
+	 */
+	own = txn && (depth == 0 || v->lock_retries > 0);
 	if ((rc = sqlsplit_parse(&stmts, sc->text + part->off, part->len,
 	    v->dialect->flavor, err)) != 0) {
 		err->line += part->line - 1;
 		err_set_path(err, sc->path, 0);
 		goto done;
+	}
+	/*
+	 * Inside one transaction for the run, refused before it runs: it
+	 * would commit (or undo) the steps before it, without their version
+	 * rows (see version_run).
+	 */
+	for (i = 0; i < stmts.n && txn && depth > 0; i++) {
+		if (version_ends_txn(stmts.v[i].sql)) {
+			rc = err_set(err, MG_ERROR, "revision %s ends the "
+			    "transaction it runs in, which is the single "
+			    "transaction of transaction_per_migration = "
+			    "false: take its transaction control out",
+			    s->rev->id);
+			err_set_path(err, sc->path, part->line +
+			    stmts.v[i].line - 1);
+			goto done;
+		}
 	}
 	if (!txn && (rc = version_resume_point(&skip, v, s, &stmts,
 	    err)) != 0)
@@ -744,7 +1090,6 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	h.direction = s->upgrade ? "upgrade" : "downgrade";
 	h.status = "ok";
 	h.checksum = sum;
-	version_step_label(&label, s);
 	if (skip > 0 && !v->quiet)
 		fprintf(v->log, "Resuming %s %s after statement %zu of %zu\n",
 		    h.direction, s->rev->id, skip, stmts.n);
@@ -756,7 +1101,7 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 	}
 	version_now(h.started, &t0);
 	for (attempt = 0;; attempt++) {
-		rc = txn ? dialect_begin(v->conn, err) : 0;
+		rc = own ? dialect_begin(v->conn, err) : 0;
 		if (rc == 0)
 			rc = version_exec_step(v, s, &stmts, skip, &nrun,
 			    txn ? NULL : &h, err);
@@ -791,30 +1136,46 @@ version_run_step(struct version *v, const struct step *s, struct err *err)
 		version_note_invalid(v, err, invalid);
 	if (rc != 0)
 		goto done;
-	if (!txn && (rc = dialect_begin(v->conn, err)) != 0)
+	/* what a savepoint's release would find: the transaction ended */
+	if (txn && !own && v->dialect->in_transaction != NULL &&
+	    !v->dialect->in_transaction(v->conn)) {
+		v->conn->txn_depth = 0;
+		rc = err_set(err, MG_ERROR, "revision %s ended the transaction "
+		    "it ran in", s->rev->id);
+		err_set_path(err, sc->path, 0);
 		goto done;
-	version_update_sql(&sql, v, &s->from, &s->to);
-	if ((rc = version_exec_many(v, sql.buf, err)) != 0)
-		goto done;
-	VERSION_FAULT("version-rows", s->rev->id, 0, 0);
-	version_now(h.finished, NULL);
-	h.statements = nrun;
-	h.duration_ms = (long)version_ms_since(&t0);
-	if ((rc = version_history_insert(v, &h, err)) != 0 ||
-	    (!txn && (rc = version_progress_drop(v, &h, err)) != 0))
-		goto done;
-	VERSION_FAULT("history-row", s->rev->id, 0, 0);
+	}
 	if (fkoff && v->dialect->foreign_key_check != NULL &&
 	    (rc = v->dialect->foreign_key_check(v->conn, err)) != 0) {
 		err_set_path(err, sc->path, 0);
 		goto done;
 	}
-	if ((rc = dialect_commit(v->conn, err)) != 0)
-		goto done;
-	VERSION_FAULT("commit", s->rev->id, 0, 0);
-	if (!v->quiet)
+	version_now(h.finished, NULL);
+	h.statements = nrun;
+	h.duration_ms = (long)version_ms_since(&t0);
+	l = later != NULL ? later : &now;
+	l->step = s;
+	l->hist = h;
+	memcpy(l->checksum, sum, sizeof sum);
+	l->hist.checksum = l->checksum;
+	if (later == NULL) {
+		/* outside a transaction: this run's partial row goes */
+		if (!txn && ((rc = dialect_begin(v->conn, err)) != 0 ||
+		    (rc = version_progress_drop(v, &h, err)) != 0))
+			goto done;
+		if ((rc = version_write_rows(v, l, 1, err)) != 0)
+			goto done;
+	}
+	if (own || !txn) {
+		if ((rc = dialect_commit(v->conn, err)) != 0)
+			goto done;
+		VERSION_FAULT("commit", s->rev->id, 0, 0);
+	}
+	if (!v->quiet) {
+		version_step_label(&label, s);
 		fprintf(v->log, "%s (%.0f ms)\n", label.buf,
 		    version_ms_since(&t0));
+	}
 done:
 	if (rc != 0)
 		version_rollback(v, depth);
@@ -826,7 +1187,6 @@ done:
 	}
 	rows_free(invalid);
 	sqlsplit_release(&stmts);
-	strbuf_release(&sql);
 	strbuf_release(&label);
 	return rc;
 }
@@ -871,23 +1231,39 @@ version_check_steps(const struct version *v, const struct plan *p,
 int
 version_run(struct version *v, const struct plan *p, struct err *err)
 {
-	size_t	 i;
-	int	 rc, outer = !v->per_migration;
+	struct version_later	*later = NULL;
+	size_t			 i;
+	int			 rc, outer = !v->per_migration && p->n > 0;
 
 	if ((rc = version_check_steps(v, p, err)) != 0)
 		return rc;
-	if (outer && (rc = dialect_begin(v->conn, err)) != 0)
+	if (outer && (rc = version_begin(v, p->v[0].rev->id, err)) != 0)
 		return rc;
+	/*
+	 * In one transaction, the steps' version rows and history rows are
+	 * written after the last step, before COMMIT: nothing outside the
+	 * transaction sees them sooner either way, and between one step's
+	 * DDL and the next the same statements would have to be prepared
+	 * anew at every step (SQLite prepares a statement again after any
+	 * change of the schema), which costs SQLite more than a one-statement
+	 * step itself. Written in a row, they stay prepared.
+	 */
+	if (outer)
+		later = xcalloc(p->n, sizeof *later);
 	for (i = 0; i < p->n; i++) {
-		if ((rc = version_run_step(v, &p->v[i], err)) != 0)
+		if ((rc = version_run_step(v, &p->v[i], outer ? &later[i] :
+		    NULL, err)) != 0)
 			break;
 	}
+	if (outer && rc == 0)
+		rc = version_write_rows(v, later, p->n, err);
 	if (outer) {
 		if (rc == 0)
 			rc = dialect_commit(v->conn, err);
 		else
 			version_rollback(v, 0);
 	}
+	xfree(later);
 	return rc;
 }
 

@@ -19,6 +19,9 @@ struct version {
 	const char		*history;	/* history_table */
 	struct strbuf		 vt;		/* quoted, qualified */
 	struct strbuf		 ht;
+	/* statements run at every step, written at their first use */
+	struct strbuf		 history_sql;	/* INSERT of a history row */
+	struct strbuf		 update_sql;	/* UPDATE of a version row */
 	int			 per_migration;	/* transaction_per_migration */
 	long			 lock_timeout;	/* ms, -1 if unset */
 	long			 statement_timeout;	/* ms, -1 if unset */
@@ -53,9 +56,11 @@ int	version_rows(struct revset *out, struct version *,
 	    const struct graph *, struct err *);
 /*
  * Run the steps: each in its own transaction with its version update and
- * history row (or all in one, transaction_per_migration = false), a
- * "Transactional: no" step outside any. Stops at the first failure, with
- * the script's file and line; what committed before it stays.
+ * history row (or all in one, transaction_per_migration = false, which a
+ * failure rolls back whole; there a step has a savepoint only when
+ * lock_retries may run it again), a "Transactional: no" step outside
+ * any. Stops at the first failure, with the script's file and line; what
+ * committed before it stays.
  */
 int	version_run(struct version *, const struct plan *, struct err *);
 /* The same steps as one SQL script on out; create adds the tables. */

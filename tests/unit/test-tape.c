@@ -5,6 +5,7 @@
  * not fit, or asked other queries is a miss (MG_ENOTFOUND), never a
  * crash. (What a cell holds is guarded by the sum of the cache file.)
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,8 +75,8 @@ test_tape_misses(void **state)
 	struct err		 err = ERR_INIT;
 	struct strv		 only = { NULL, 0 };
 	struct schema_filter	 f;
-	char			*copy;
-	size_t			 cut, step;
+	char			*copy, *counts, *rest;
+	size_t			 cut, step, nrows, ncols, bytes, i;
 
 	(void)state;
 	assert_int_equal(tape_record(&s, &tape, c, NULL, &err), 0);
@@ -92,9 +93,17 @@ test_tape_misses(void **state)
 		err_release(&err);
 		xfree(copy);
 	}
-	/* a query key changed */
+	/* another query: a word of its SQL, its number of parameters */
 	copy = xstrdup(tape.buf);
-	copy[1] = copy[1] == 'a' ? 'b' : 'a';
+	assert_non_null(strstr(copy, "SELECT"));
+	memcpy(strstr(copy, "SELECT"), "select", 6);
+	assert_int_equal(tape_replay(&s, copy, tape.len, c, NULL, &err),
+	    MG_ENOTFOUND);
+	assert_null(s);
+	err_release(&err);
+	memcpy(copy, tape.buf, tape.len + 1);
+	assert_true(copy[0] == 'Q' && copy[1] == '0');
+	copy[1] = '1';
 	assert_int_equal(tape_replay(&s, copy, tape.len, c, NULL, &err),
 	    MG_ENOTFOUND);
 	err_release(&err);
@@ -105,23 +114,43 @@ test_tape_misses(void **state)
 	    MG_ENOTFOUND);
 	err_release(&err);
 	strbuf_setlen(&tape, tape.len - 1);
-	/* counts the bytes left cannot hold */
+	/*
+	 * counts the bytes left cannot hold, or that do not add up: the
+	 * line of the first query's counts ("rows cols bytes") replaced
+	 */
 	copy = xstrdup(tape.buf);
-	cut = (size_t)(strchr(copy, '\n') - copy) + 1;
-	strbuf_reset(&bad);
-	strbuf_add(&bad, copy, cut);
-	strbuf_addstr(&bad, "999999999999 0\n");
-	strbuf_addstr(&bad, strchr(copy + cut, '\n') + 1);
-	assert_int_equal(tape_replay(&s, bad.buf, bad.len, c, NULL, &err),
-	    MG_ENOTFOUND);
-	err_release(&err);
-	strbuf_reset(&bad);
-	strbuf_add(&bad, copy, cut);
-	strbuf_addstr(&bad, "999999999 3\n");
-	strbuf_addstr(&bad, strchr(copy + cut, '\n') + 1);
-	assert_int_equal(tape_replay(&s, bad.buf, bad.len, c, NULL, &err),
-	    MG_ENOTFOUND);
-	err_release(&err);
+	counts = strchr(copy, '\n') + 1;		/* the SQL's length */
+	counts = strchr(counts, '\n') + 1;		/* the SQL */
+	counts = strchr(counts, '\n') + 1;		/* the counts */
+	rest = strchr(counts, '\n') + 1;
+	assert_int_equal(sscanf(counts, "%zu %zu %zu", &nrows, &ncols,
+	    &bytes), 3);
+	for (i = 0; i < 7; i++) {
+		static const char *const lies[] = {
+			"999999999999 0 0", "999999999 3 10", "1 4 99999999",
+			"0 0 0"
+		};
+
+		strbuf_reset(&bad);
+		strbuf_add(&bad, copy, (size_t)(counts - copy));
+		if (i == 4)	/* one row more than there is */
+			strbuf_addf(&bad, "%zu %zu %zu", nrows + 1, ncols,
+			    bytes);
+		else if (i == 5)	/* a column more */
+			strbuf_addf(&bad, "%zu %zu %zu", nrows, ncols + 1,
+			    bytes);
+		else if (i == 6)	/* the cells end before their bytes */
+			strbuf_addf(&bad, "%zu %zu %zu", nrows, ncols,
+			    bytes + 2);
+		else
+			strbuf_addstr(&bad, lies[i]);
+		strbuf_addch(&bad, '\n');
+		strbuf_addstr(&bad, rest);
+		assert_int_equal(tape_replay(&s, bad.buf, bad.len, c, NULL,
+		    &err), MG_ENOTFOUND);
+		assert_null(s);
+		err_release(&err);
+	}
 	xfree(copy);
 	/* other filters: the same rows, filtered again by reflect */
 	strv_push(&only, "Album");
