@@ -37,6 +37,12 @@
 #include "hdrcache.h"
 #include "util/sha256.h"
 
+/*
+ * Bump the digit whenever what a header parses to changes (script.c:
+ * script_parse_header, script_set_field) or the layout below does: an
+ * entry of an unchanged script is otherwise served as the old parser
+ * read it, within one MIGRATE_VERSION.
+ */
 #define HDRCACHE_MAGIC	"MGHDRC1\n"
 #define HDRCACHE_ORDER	0x01020304u
 #define HDRCACHE_NULL	0xffffffffu

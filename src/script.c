@@ -244,7 +244,8 @@ script_set_field(struct script *s, int f, const char *v, size_t vlen,
 /*
  * The header: comment lines from the top of the file. First the message
  * (up to the first field), then "Key: value" fields; a line that is not a
- * comment ends it.
+ * comment ends it. A change in what a header parses to bumps
+ * HDRCACHE_MAGIC (hdrcache.c).
  */
 static int
 script_parse_header(struct script *s, const char *text, size_t len,
@@ -481,35 +482,33 @@ static int
 script_read_fd(const char **text, size_t *len, int dirfd, const char *name,
     char *stack, struct strbuf *heap)
 {
-	ssize_t		 n;
-	size_t		 want;
+	ssize_t		 n = 1;
+	size_t		 have = 0;
 	int		 fd, saved;
 
 	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
-	do
-		n = read(fd, stack, SCRIPT_READ_BUF);
-	while (n < 0 && errno == EINTR);
-	if (n >= 0 && n < SCRIPT_READ_BUF) {
-		close(fd);
-		*text = stack;
-		*len = (size_t)n;
-		return 0;
+	/*
+	 * Until read() says end of file: a short read is not one on 9p,
+	 * FUSE or network file systems. Most scripts fit the stack buffer.
+	 */
+	while (have < SCRIPT_READ_BUF && n > 0) {
+		n = read(fd, stack + have, SCRIPT_READ_BUF - have);
+		if (n > 0)
+			have += (size_t)n;
+		else if (n < 0 && errno == EINTR)
+			n = 1;
 	}
 	if (n > 0)
-		strbuf_add(heap, stack, (size_t)n);
+		strbuf_add(heap, stack, have);
 	while (n > 0) {
-		strbuf_grow(heap, heap->len);
-		want = heap->alloc - heap->len - 1;
-		n = read(fd, heap->buf + heap->len, want);
-		if (n < 0 && errno == EINTR) {
-			n = 1;
-			continue;
-		}
+		strbuf_grow(heap, heap->len + 1);
+		n = read(fd, heap->buf + heap->len,
+		    heap->alloc - heap->len - 1);
 		if (n > 0)
 			strbuf_setlen(heap, heap->len + (size_t)n);
-		if (n >= 0 && (size_t)n < want)
-			break;
+		else if (n < 0 && errno == EINTR)
+			n = 1;
 	}
 	saved = errno;
 	close(fd);
@@ -517,8 +516,8 @@ script_read_fd(const char **text, size_t *len, int dirfd, const char *name,
 		errno = saved;
 		return -1;
 	}
-	*text = heap->buf;
-	*len = heap->len;
+	*text = heap->len > 0 ? heap->buf : stack;
+	*len = heap->len > 0 ? heap->len : have;
 	return 0;
 }
 

@@ -258,4 +258,41 @@ for d in sqlite pg; do
 	'
 done
 
+# read() may return less than asked before the end of a file (9p, FUSE,
+# network file systems): every script is still read whole
+test_expect_success 'short reads: a 15 KB script read 4000 bytes at a time is whole' '
+	command -v cc >/dev/null || { echo "# skip: no cc"; return 0; }
+	mkdir sr && cd sr &&
+	printf "[migrate]\nscript_location = migrations\nurl = sqlite:///x.db\nmodel_cache = off\n" >migrate.ini &&
+	mkdir -p migrations/versions &&
+	{
+		printf -- "-- big\n--\n-- Revision ID: aa\n-- Revises:\n\n"
+		i=0
+		while [ $i -lt 300 ]; do
+			echo "-- padding line $i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			i=$((i + 1))
+		done
+		printf -- "-- migrate:upgrade\nCREATE TABLE t (id INTEGER);\n-- migrate:downgrade\nDROP TABLE t;\n"
+	} >migrations/versions/aa.sql &&
+	cat >short.c <<-EOF &&
+	#define _GNU_SOURCE
+	#include <dlfcn.h>
+	#include <unistd.h>
+	ssize_t read(int fd, void *b, size_t n)
+	{
+		static ssize_t (*real)(int, void *, size_t);
+		if (real == NULL)
+			real = (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
+		return real(fd, b, n > 4000 ? 4000 : n);
+	}
+	EOF
+	cc -shared -fPIC -o short.so short.c -ldl &&
+	LD_PRELOAD=$PWD/short.so ASAN_OPTIONS=verify_asan_link_order=0 \
+	    run_migrate 0 heads &&
+	grep "^aa (head)" out &&
+	LD_PRELOAD=$PWD/short.so ASAN_OPTIONS=verify_asan_link_order=0 \
+	    run_migrate 0 upgrade head &&
+	[ "$(sqlite3 x.db "SELECT name FROM sqlite_master WHERE name = \"t\"")" = t ]
+'
+
 test_done
