@@ -52,6 +52,7 @@ LIB_OBJS += src/url.o
 LIB_OBJS += src/sqlsplit.o
 LIB_OBJS += src/script.o
 LIB_OBJS += src/graph.o
+LIB_OBJS += src/cache.o
 LIB_OBJS += src/hdrcache.o
 LIB_OBJS += src/version.o
 LIB_OBJS += src/schema.o
@@ -208,7 +209,7 @@ FUZZ_O		 = build-fuzz
 FUZZ_HARNESSES	 = config graph script spec sqlsplit url
 FUZZ_SRCS	 = src/util/error.c src/util/strbuf.c src/util/xmalloc.c \
 		   src/util/sha256.c src/config.c src/url.c src/sqlsplit.c \
-		   src/script.c src/graph.c src/hdrcache.c
+		   src/script.c src/graph.c src/cache.c src/hdrcache.c
 FUZZ_CFLAGS	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 		   $(WARN) -O1 -g -fno-omit-frame-pointer \
 		   -fsanitize=address,undefined -fno-sanitize-recover=undefined \

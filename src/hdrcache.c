@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "hdrcache.h"
 #include "util/sha256.h"
 
@@ -285,21 +286,11 @@ hdrcache_path(const struct config *cfg, char *const *dirs, size_t ndirs,
     int recursive)
 {
 	struct strbuf	 sb = STRBUF_INIT, key = STRBUF_INIT;
-	const char	*dir = config_get(cfg, "model_cache"), *env;
 	unsigned char	 d[SHA256_DIGEST_LEN];
 	struct sha256	 h;
 	size_t		 i;
 
-	/* model_cache's folder, by model.c's rule */
-	if (dir != NULL && strcmp(dir, "off") == 0)
-		return NULL;
-	if (dir != NULL && *dir != '\0')
-		strbuf_addstr(&sb, dir);
-	else if ((env = getenv("XDG_CACHE_HOME")) != NULL && *env == '/')
-		strbuf_addf(&sb, "%s/migrate", env);
-	else if ((env = getenv("HOME")) != NULL && *env == '/')
-		strbuf_addf(&sb, "%s/.cache/migrate", env);
-	else
+	if (cache_dir(&sb, cfg) != 0)
 		return NULL;
 	/* named by the folders alone: a new version replaces the file */
 	strbuf_addstr(&key, "migrate headers");
@@ -719,20 +710,6 @@ hdrcache_put(struct hdrcache *hc, size_t loc, const char *rel,
 	hc->changed = 1;
 }
 
-/* mkdir -p of the folder of path (0755), quietly. */
-static void
-hdrcache_mkdir(const char *path)
-{
-	char	*dir = xstrdup(path), *p;
-
-	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		(void)mkdir(dir, 0755);
-		*p = '/';
-	}
-	xfree(dir);
-}
-
 static int
 hdrcache_write(int fd, const char *p, size_t len)
 {
@@ -769,7 +746,7 @@ hdrcache_save(struct hdrcache *hc)
 		    hc->out[i].off, hc->out[i].len);
 	sum = hdrcache_sum(file.buf, file.len);
 	hdrcache_add_u64(&file, sum);
-	hdrcache_mkdir(hc->path);
+	cache_mkdir(hc->path);
 	strbuf_addf(&tmp, "%s.%ld.tmp", hc->path, (long)getpid());
 	for (tries = 0; tries < 2; tries++) {
 		fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |

@@ -23,6 +23,7 @@
 #include "dialect.h"
 #include "model.h"
 #include "rename.h"
+#include "cache.h"
 #include "tape.h"
 #include "util/sha256.h"
 
@@ -403,18 +404,9 @@ model_cache_path(const struct config *cfg, const struct strv *files,
     const char *kind, const char *salt, const char *ext)
 {
 	struct strbuf	 sb = STRBUF_INIT, prefix = STRBUF_INIT;
-	const char	*dir = config_get(cfg, "model_cache"), *env;
 	char		*hash;
 
-	if (dir != NULL && strcmp(dir, "off") == 0)
-		return NULL;
-	if (dir != NULL && *dir != '\0')
-		strbuf_addstr(&sb, dir);
-	else if ((env = getenv("XDG_CACHE_HOME")) != NULL && *env == '/')
-		strbuf_addf(&sb, "%s/migrate", env);
-	else if ((env = getenv("HOME")) != NULL && *env == '/')
-		strbuf_addf(&sb, "%s/.cache/migrate", env);
-	else
+	if (cache_dir(&sb, cfg) != 0)
 		return NULL;
 	strbuf_addf(&prefix, "%s %s", kind, salt != NULL ? salt : "");
 	hash = model_hash(prefix.buf, files);
@@ -426,20 +418,6 @@ model_cache_path(const struct config *cfg, const struct strv *files,
 	strbuf_addf(&sb, "/%s-%s%s", kind, hash, ext);
 	xfree(hash);
 	return strbuf_detach(&sb, NULL);
-}
-
-/* mkdir -p of the folder of path (0755), quietly. */
-static void
-model_cache_mkdir(const char *path)
-{
-	char	*dir = xstrdup(path), *p;
-
-	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		(void)mkdir(dir, 0755);
-		*p = '/';
-	}
-	xfree(dir);
 }
 
 /*
@@ -551,7 +529,7 @@ model_tape_store(const char *path, const char *scratch,
 	FILE		*fp;
 	int		 ok;
 
-	model_cache_mkdir(path);
+	cache_mkdir(path);
 	strbuf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
 	if ((fp = fopen(tmp.buf, "wx")) != NULL) {
 		ok = fprintf(fp, MODEL_TAPE_MAGIC "%s\n%lu\n", scratch,

@@ -199,11 +199,12 @@ test_expect_success 'model_cache = off writes no cache; model_cache = DIR writes
 	test -f "$1"
 '
 
-test_expect_success 'the cache file is 0644 and a link in its place is not followed' '
+test_expect_success 'the cache file is 0644 in folders made 0700, and a link in its place is not followed' '
 	project link
 	run_migrate 0 heads
 	set -- xdg/migrate/headers-*
 	is "$(stat -c %a "$1")" 644
+	is "$(stat -c %a xdg) $(stat -c %a xdg/migrate)" "700 700"
 	echo precious >target
 	rm "$1"
 	ln -s "$PWD/target" "$1"
