@@ -595,7 +595,9 @@ script_load_body(struct script *s, struct err *err)
 	    s->ndepends) || t->transactional != s->transactional) {
 		rc = err_set(err, MG_ECONFIG, "the script changed while "
 		    "migrate ran (its header is not the one read at the "
-		    "start): run the command again");
+		    "start): run the command again%s", s->packed ? "; if "
+		    "this repeats, the header cache is stale: remove the "
+		    "headers-* files of the model_cache folder" : "");
 		err_set_path(err, s->path, 0);
 		script_free(t);
 		return rc;
