@@ -574,23 +574,45 @@ graph_sort_files(size_t *out, const struct graph_files *fs)
 	xfree(tmp);
 }
 
+/* A folder above the one being scanned: a link back to it is a loop. */
+struct graph_scan_up {
+	dev_t				 dev;
+	ino_t				 ino;
+	const struct graph_scan_up	*up;
+};
+
 /*
  * Collect the *.sql files of the folder fd (taken: it is closed), whose
- * path is dir, and below it when recursive. rel is where a path's part
+ * path is dir, and below it when recursive (up: the folders above it). rel is where a path's part
  * relative to the version folder loc starts. With want_stat, each file's
  * stat for the header cache: the file's own, or a link's target's (a
  * script may be a link, and the link's stat does not change with it).
  */
 static int
 graph_scan(struct graph_files *fs, int fd, struct strbuf *dir, size_t rel,
-    size_t loc, int recursive, int want_stat, struct err *err)
+    size_t loc, int recursive, int want_stat,
+    const struct graph_scan_up *up, struct err *err)
 {
-	DIR		*d;
-	struct dirent	*e;
-	struct stat	 st;
-	size_t		 len, dirlen = dir->len;
-	int		 rc = 0, sub, isreg, isdir;
+	DIR				*d;
+	struct dirent			*e;
+	struct stat			 st;
+	struct graph_scan_up		 here = { 0, 0, up };
+	const struct graph_scan_up	*a;
+	size_t				 len, dirlen = dir->len;
+	int				 rc = 0, sub, isreg, isdir;
 
+	if (recursive && fstat(fd, &st) == 0) {
+		here.dev = st.st_dev;
+		here.ino = st.st_ino;
+		for (a = up; a != NULL; a = a->up) {
+			if (a->dev == here.dev && a->ino == here.ino) {
+				close(fd);
+				return err_set(err, MG_ECONFIG, "the version "
+				    "folder '%s' is a folder above it again "
+				    "(a symbolic link loop)", dir->buf);
+			}
+		}
+	}
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
 		return err_set(err, MG_ECONFIG, "cannot open the version "
@@ -627,7 +649,7 @@ graph_scan(struct graph_files *fs, int fd, struct strbuf *dir, size_t rel,
 				    strerror(errno));
 			else
 				rc = graph_scan(fs, sub, dir, rel, loc,
-				    recursive, want_stat, err);
+				    recursive, want_stat, &here, err);
 			strbuf_setlen(dir, dirlen);
 			if (rc != 0)
 				break;
@@ -774,7 +796,7 @@ graph_load_scripts(struct graph **out, const struct config *cfg,
 		strbuf_reset(&dir);
 		strbuf_addstr(&dir, dirs[i]);
 		if ((rc = graph_scan(&fs, fd, &dir, dir.len + 1, i, recursive,
-		    hc != NULL, err)) != 0)
+		    hc != NULL, NULL, err)) != 0)
 			goto done;
 	}
 	for (i = 0; i < fs.n; i++) {

@@ -296,4 +296,17 @@ test_expect_success 'short reads: a 15 KB script read 4000 bytes at a time is wh
 	[ "$(sqlite3 x.db "SELECT name FROM sqlite_master WHERE name = \"t\"")" = t ]
 '
 
+test_expect_success 'recursive_version_locations: a link back to a folder above is one error, not a walk without end' '
+	mkdir loop && cd loop &&
+	printf "[migrate]\nscript_location = migrations\nurl = sqlite:///x.db\nrecursive_version_locations = true\n" >migrate.ini &&
+	mkdir -p migrations/versions/sub &&
+	printf -- "-- a\n--\n-- Revision ID: aa\n-- Revises:\n\n-- migrate:upgrade\nSELECT 1;\n" >migrations/versions/sub/aa.sql &&
+	run_migrate 0 heads &&
+	ln -s .. migrations/versions/sub/up &&
+	run_migrate 2 heads &&
+	one_line err &&
+	expect_grep "versions/sub/up" err &&
+	expect_grep "is a folder above it again (a symbolic link loop)" err
+'
+
 test_done
