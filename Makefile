@@ -47,6 +47,7 @@ LIB_OBJS += src/util/json.o
 LIB_OBJS += src/util/sha256.o
 LIB_OBJS += src/util/strbuf.o
 LIB_OBJS += src/util/xmalloc.o
+LIB_OBJS += src/util/xxh64.o
 LIB_OBJS += src/config.o
 LIB_OBJS += src/url.o
 LIB_OBJS += src/sqlsplit.o
@@ -112,6 +113,7 @@ UNIT_TESTS += test-sqlsplit
 UNIT_TESTS += test-strbuf
 UNIT_TESTS += test-tape
 UNIT_TESTS += test-url
+UNIT_TESTS += test-xxh64
 
 
 # Every file under templates/ is compiled in (scripts/embed-templates.sh), so
@@ -208,7 +210,8 @@ FUZZ_SECONDS	?= 60
 FUZZ_O		 = build-fuzz
 FUZZ_HARNESSES	 = config graph script spec sqlsplit url
 FUZZ_SRCS	 = src/util/error.c src/util/strbuf.c src/util/xmalloc.c \
-		   src/util/sha256.c src/config.c src/url.c src/sqlsplit.c \
+		   src/util/sha256.c src/util/xxh64.c src/config.c src/url.c \
+		   src/sqlsplit.c \
 		   src/script.c src/graph.c src/cache.c src/hdrcache.c
 FUZZ_CFLAGS	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 		   $(WARN) -O1 -g -fno-omit-frame-pointer \

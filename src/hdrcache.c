@@ -37,6 +37,7 @@
 #include "cache.h"
 #include "hdrcache.h"
 #include "util/sha256.h"
+#include "util/xxh64.h"
 
 /*
  * Bump the digit whenever what a header parses to changes (script.c:
@@ -120,95 +121,6 @@ hdrcache_stat_set(struct hdrcache_stat *out, const struct stat *st)
 	    st->st_mtim.tv_nsec;
 	out->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 +
 	    st->st_ctim.tv_nsec;
-}
-
-/*
- * XXH64 (Yann Collet's, as published): a checksum to catch a damaged
- * file, at several GB/s where SHA-256 would cost more than the cache
- * saves.
- */
-#define P1	11400714785074694791ULL
-#define P2	14029467366897019727ULL
-#define P3	1609587929392839161ULL
-#define P4	9650029242287828579ULL
-#define P5	2870177450012600261ULL
-
-static uint64_t
-hdrcache_rotl(uint64_t x, int r)
-{
-	return (x << r) | (x >> (64 - r));
-}
-
-static uint64_t
-hdrcache_round(uint64_t acc, uint64_t in)
-{
-	acc += in * P2;
-	return hdrcache_rotl(acc, 31) * P1;
-}
-
-static uint64_t
-hdrcache_merge(uint64_t h, uint64_t v)
-{
-	h ^= hdrcache_round(0, v);
-	return h * P1 + P4;
-}
-
-static uint64_t
-hdrcache_u64at(const unsigned char *p)
-{
-	uint64_t	 v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
-static uint64_t
-hdrcache_sum(const void *data, size_t len)
-{
-	const unsigned char	*p = data, *end = p + len;
-	uint64_t		 h, v1, v2, v3, v4;
-	uint32_t		 k;
-
-	if (len >= 32) {
-		v1 = P1 + P2;
-		v2 = P2;
-		v3 = 0;
-		v4 = 0 - P1;
-		for (; end - p >= 32; p += 32) {
-			v1 = hdrcache_round(v1, hdrcache_u64at(p));
-			v2 = hdrcache_round(v2, hdrcache_u64at(p + 8));
-			v3 = hdrcache_round(v3, hdrcache_u64at(p + 16));
-			v4 = hdrcache_round(v4, hdrcache_u64at(p + 24));
-		}
-		h = hdrcache_rotl(v1, 1) + hdrcache_rotl(v2, 7) +
-		    hdrcache_rotl(v3, 12) + hdrcache_rotl(v4, 18);
-		h = hdrcache_merge(h, v1);
-		h = hdrcache_merge(h, v2);
-		h = hdrcache_merge(h, v3);
-		h = hdrcache_merge(h, v4);
-	} else
-		h = P5;
-	h += (uint64_t)len;
-	for (; end - p >= 8; p += 8) {
-		h ^= hdrcache_round(0, hdrcache_u64at(p));
-		h = hdrcache_rotl(h, 27) * P1 + P4;
-	}
-	if (end - p >= 4) {
-		memcpy(&k, p, sizeof k);
-		h ^= (uint64_t)k * P1;
-		h = hdrcache_rotl(h, 23) * P2 + P3;
-		p += 4;
-	}
-	for (; p < end; p++) {
-		h ^= *p * P5;
-		h = hdrcache_rotl(h, 11) * P1;
-	}
-	h ^= h >> 33;
-	h *= P2;
-	h ^= h >> 29;
-	h *= P3;
-	h ^= h >> 32;
-	return h;
 }
 
 static void
@@ -424,7 +336,7 @@ hdrcache_load(struct hdrcache *hc, size_t ndirs)
 		goto bad;
 	len -= sizeof sum;
 	memcpy(&sum, hc->buf + len, sizeof sum);
-	if (sum != hdrcache_sum(hc->buf, len) ||
+	if (sum != xxh64(hc->buf, len, 0) ||
 	    hdrcache_index(hc, &made, len, ndirs) != 0)
 		goto bad;
 	/* the earlier of when it says it was made and when it was written */
@@ -744,7 +656,7 @@ hdrcache_save(struct hdrcache *hc)
 	for (i = 0; i < hc->nout; i++)
 		strbuf_add(&file, (hc->out[i].fresh ? hc->fresh.buf : hc->buf) +
 		    hc->out[i].off, hc->out[i].len);
-	sum = hdrcache_sum(file.buf, file.len);
+	sum = xxh64(file.buf, file.len, 0);
 	hdrcache_add_u64(&file, sum);
 	cache_mkdir(hc->path);
 	strbuf_addf(&tmp, "%s.%ld.tmp", hc->path, (long)getpid());
