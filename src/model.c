@@ -26,6 +26,7 @@
 #include "cache.h"
 #include "tape.h"
 #include "util/sha256.h"
+#include "util/xxh64.h"
 
 static int
 model_cmp(const void *a, const void *b)
@@ -390,97 +391,87 @@ model_hash(const char *prefix, const struct strv *files)
 
 /*
  * The model cache: the reflection of a model on a tape (see tape.h), kept
- * in a cache folder under the hash of what made it (each model file's name
- * and text, the database's version, this migrate's version ...), so that a
- * compare whose model did not change replays it instead of loading the
- * model into scratch and reflecting it again (the load is most of a no-op
- * compare, and on SQLite the second reflection most of the rest).
- * model_cache in migrate.ini: a folder, or "off"; by default
+ * in a cache folder under a hash of what made it (its source: each model
+ * file's name and text, the database's version, this migrate's version
+ * ...), so that a compare whose model did not change replays it instead of
+ * loading the model into scratch and reflecting it again (the load is
+ * most of a no-op compare, and on SQLite the second reflection most of
+ * the rest). model_cache in migrate.ini: a folder, or "off"; by default
  * $XDG_CACHE_HOME/migrate, else ~/.cache/migrate. Best effort: a cache
  * that cannot be read or written is passed by.
+ *
+ * The hash is XXH64, twice (two seeds): fast, and not collision-proof,
+ * so the tape file keeps its source and a replay compares it byte for
+ * byte; a collision is a miss, never another model's schema.
  */
+#define MODEL_SEED	0x9e3779b97f4a7c15ULL	/* the second: any but 0 */
+
 static char *
 model_cache_path(const struct config *cfg, const struct strv *files,
-    const char *kind, const char *salt, const char *ext)
+    const char *kind, const char *salt, struct strbuf *source)
 {
-	struct strbuf	 sb = STRBUF_INIT, prefix = STRBUF_INIT;
-	char		*hash;
+	struct strbuf	 sb = STRBUF_INIT, text = STRBUF_INIT;
+	size_t		 i;
 
+	strbuf_reset(source);
 	if (cache_dir(&sb, cfg) != 0)
 		return NULL;
-	strbuf_addf(&prefix, "%s %s", kind, salt != NULL ? salt : "");
-	hash = model_hash(prefix.buf, files);
-	strbuf_release(&prefix);
-	if (hash == NULL) {
-		strbuf_release(&sb);
-		return NULL;
+	strbuf_addf(source, "%s %s", kind, salt != NULL ? salt : "");
+	strbuf_add(source, "", 1);
+	for (i = 0; i < files->n; i++) {
+		const char	*base = strrchr(files->v[i], '/');
+
+		base = base != NULL ? base + 1 : files->v[i];
+		strbuf_reset(&text);
+		if (strbuf_read_file(&text, files->v[i]) != 0) {
+			strbuf_release(&text);
+			strbuf_release(&sb);
+			strbuf_reset(source);
+			return NULL;
+		}
+		strbuf_addf(source, "%s", base);
+		strbuf_add(source, "", 1);
+		strbuf_addf(source, "%zu:", text.len);
+		strbuf_add(source, text.buf, text.len);
 	}
-	strbuf_addf(&sb, "/%s-%s%s", kind, hash, ext);
-	xfree(hash);
+	strbuf_addf(&sb, "/%s-%016llx%016llx.tape", kind,
+	    (unsigned long long)xxh64(source->buf, source->len, 0),
+	    (unsigned long long)xxh64(source->buf, source->len,
+	    MODEL_SEED));
+	strbuf_release(&text);
 	return strbuf_detach(&sb, NULL);
 }
 
 /*
  * A tape file: the magic line; the name of the scratch schema the tape was
- * recorded in (PostgreSQL) or nothing (SQLite); the POSIX cksum of the
- * tape (CRC-32: it guards against a file damaged or edited, not against
- * an attacker, who could write the whole file; and costs some 4
- * instructions a byte where SHA-256 costs 60, on a tape of megabytes);
- * the tape.
+ * recorded in (PostgreSQL) or nothing; the XXH64 of the tape (16 hex
+ * digits); the length of the source; the source; the tape. The checksum
+ * guards against a file damaged or cut short, not against an attacker,
+ * who could write the whole file.
  */
-#define MODEL_TAPE_MAGIC	"migrate reflection tape 3\n"
-
-/* POSIX cksum of p[0, len): CRC-32 then the length, slicing by 8. */
-static uint32_t
-model_cksum(const char *text, size_t len)
-{
-	const unsigned char	*p = (const unsigned char *)text;
-	uint32_t		 t[8][256], crc = 0, c;
-	size_t			 i, k, n;
-
-	for (i = 0; i < 256; i++) {
-		c = (uint32_t)i << 24;
-		for (k = 0; k < 8; k++)
-			c = c & 0x80000000U ? c << 1 ^ 0x04c11db7U : c << 1;
-		t[0][i] = c;
-	}
-	for (k = 1; k < 8; k++) {
-		for (i = 0; i < 256; i++)
-			t[k][i] = t[k - 1][i] << 8 ^ t[0][t[k - 1][i] >> 24];
-	}
-	for (i = 0; i + 8 <= len; i += 8) {
-		crc ^= (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 |
-		    (uint32_t)p[i + 2] << 8 | p[i + 3];
-		crc = t[7][crc >> 24] ^ t[6][crc >> 16 & 0xff] ^
-		    t[5][crc >> 8 & 0xff] ^ t[4][crc & 0xff] ^
-		    t[3][p[i + 4]] ^ t[2][p[i + 5]] ^ t[1][p[i + 6]] ^
-		    t[0][p[i + 7]];
-	}
-	for (; i < len; i++)
-		crc = crc << 8 ^ t[0][crc >> 24 ^ p[i]];
-	for (n = len; n > 0; n >>= 8)
-		crc = crc << 8 ^ t[0][crc >> 24 ^ (n & 0xff)];
-	return ~crc;
-}
+#define MODEL_TAPE_MAGIC	"migrate reflection tape 4\n"
 
 /*
  * Replay the tape file at path as like's dialect would reflect; f the
- * filter. A tape recorded in a scratch schema reflects it alone, and what
- * it gives is renamed to target. A file that does not check out or fit
- * is removed: MG_ENOTFOUND.
+ * filter; source what the tape must have been made from. A tape recorded
+ * in a scratch schema reflects it alone, and what it gives is renamed to
+ * target. A file that does not check out is removed, and one of another
+ * source left alone (a collision of names: the caller writes over it):
+ * MG_ENOTFOUND either way.
  */
 static int
 model_tape_load(struct schema **out, const char *path,
-    const struct conn *like, const struct schema_filter *f,
-    const char *target)
+    const struct strbuf *source, const struct conn *like,
+    const struct schema_filter *f, const char *target)
 {
 	struct strbuf		 text = STRBUF_INIT;
 	struct strv		 only = { NULL, 0 };
 	struct schema_filter	 sf;
 	struct err		 err = ERR_INIT;
-	const char		*name, *sum, *tape, *nl, *end;
-	char			 want[16];
-	size_t			 m = strlen(MODEL_TAPE_MAGIC), len;
+	const char		*p, *name, *nl, *sum, *lenline, *end;
+	char			 want[17], *num;
+	unsigned long long	 srclen;
+	size_t			 m = strlen(MODEL_TAPE_MAGIC);
 	int			 rc = MG_ENOTFOUND;
 
 	*out = NULL;
@@ -490,22 +481,33 @@ model_tape_load(struct schema **out, const char *path,
 	end = text.buf + text.len;
 	if (text.len < m || memcmp(text.buf, MODEL_TAPE_MAGIC, m) != 0 ||
 	    (nl = memchr(text.buf + m, '\n', text.len - m)) == NULL ||
-	    (tape = memchr(nl + 1, '\n', (size_t)(end - nl - 1))) == NULL)
+	    (lenline = memchr(nl + 1, '\n', (size_t)(end - nl - 1))) ==
+	    NULL || (p = memchr(lenline + 1, '\n', (size_t)(end - lenline -
+	    1))) == NULL)
 		goto bad;
 	name = text.buf + m;
 	sum = nl + 1;
-	tape++;
-	len = (size_t)(end - tape);
-	snprintf(want, sizeof want, "%lu",
-	    (unsigned long)model_cksum(tape, len));
-	if ((size_t)(tape - 1 - sum) != strlen(want) ||
-	    memcmp(sum, want, strlen(want)) != 0)
+	lenline++;
+	p++;
+	if (lenline - sum != 17 || *lenline < '0' || *lenline > '9')
+		goto bad;
+	errno = 0;
+	srclen = strtoull(lenline, &num, 10);
+	if (errno != 0 || num != p - 1 || srclen > (size_t)(end - p))
+		goto bad;
+	/* another source under this name: a miss, the file left alone */
+	if (srclen != source->len || memcmp(p, source->buf, source->len) != 0)
+		goto done;
+	p += source->len;
+	snprintf(want, sizeof want, "%016llx", (unsigned long long)
+	    xxh64(p, (size_t)(end - p), 0));
+	if (memcmp(sum, want, 16) != 0)
 		goto bad;
 	if (nl > name) {
 		strv_pushn(&only, name, (size_t)(nl - name));
 		sf.schemas = &only;
 	}
-	if (tape_replay(out, tape, len, like, &sf, &err) != 0)
+	if (tape_replay(out, p, (size_t)(end - p), like, &sf, &err) != 0)
 		goto bad;
 	if (only.n > 0)
 		model_unscratch(*out, only.v[0], target);
@@ -522,8 +524,8 @@ done:
 
 /* A tape into the cache: a file of ours, renamed (see model_tape_load). */
 static void
-model_tape_store(const char *path, const char *scratch,
-    const struct strbuf *tape)
+model_tape_store(const char *path, const struct strbuf *source,
+    const char *scratch, const struct strbuf *tape)
 {
 	struct strbuf	 tmp = STRBUF_INIT;
 	FILE		*fp;
@@ -532,8 +534,10 @@ model_tape_store(const char *path, const char *scratch,
 	cache_mkdir(path);
 	strbuf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
 	if ((fp = fopen(tmp.buf, "wx")) != NULL) {
-		ok = fprintf(fp, MODEL_TAPE_MAGIC "%s\n%lu\n", scratch,
-		    (unsigned long)model_cksum(tape->buf, tape->len)) > 0 &&
+		ok = fprintf(fp, MODEL_TAPE_MAGIC "%s\n%016llx\n%zu\n",
+		    scratch, (unsigned long long)xxh64(tape->buf, tape->len,
+		    0), source->len) > 0 &&
+		    fwrite(source->buf, 1, source->len, fp) == source->len &&
 		    fwrite(tape->buf, 1, tape->len, fp) == tape->len;
 		if (fclose(fp) != 0 || !ok || rename(tmp.buf, path) != 0)
 			(void)unlink(tmp.buf);
@@ -557,17 +561,17 @@ model_load_sqlite(struct schema **out, const struct config *cfg,
 	struct conn	*scratch = NULL;
 	struct conn	 like;
 	struct strbuf	 kind = STRBUF_INIT, salt = STRBUF_INIT;
-	struct strbuf	 tape = STRBUF_INIT;
+	struct strbuf	 tape = STRBUF_INIT, source = STRBUF_INIT;
 	char		*cache;
 	int		 rc;
 
 	strbuf_addf(&kind, "sqlite-%s", sqlite3_libversion());
 	strbuf_addf(&salt, "%s %s", MIGRATE_VERSION, sqlite3_sourceid());
-	cache = model_cache_path(cfg, files, kind.buf, salt.buf, ".tape");
+	cache = model_cache_path(cfg, files, kind.buf, salt.buf, &source);
 	memset(&like, 0, sizeof like);
 	like.dialect = d;
 	like.server_version_num = sqlite3_libversion_number();
-	if (cache != NULL && model_tape_load(out, cache, &like, f,
+	if (cache != NULL && model_tape_load(out, cache, &source, &like, f,
 	    NULL) == 0) {
 		rc = 0;
 		goto done;
@@ -579,13 +583,14 @@ model_load_sqlite(struct schema **out, const struct config *cfg,
 	if (cache == NULL)
 		rc = d->reflect(out, scratch, f, err);
 	else if ((rc = tape_record(out, &tape, scratch, f, err)) == 0)
-		model_tape_store(cache, "", &tape);
+		model_tape_store(cache, &source, "", &tape);
 done:
 	dialect_disconnect(scratch);
 	url_free(url);
 	strbuf_release(&kind);
 	strbuf_release(&salt);
 	strbuf_release(&tape);
+	strbuf_release(&source);
 	xfree(cache);
 	return rc;
 }
@@ -826,7 +831,7 @@ model_load_pg(struct schema **out, const struct config *cfg,
 	struct schema_filter	 sf;
 	struct strv		 only = { NULL, 0 };
 	struct strbuf		 sql = STRBUF_INIT, name = STRBUF_INIT;
-	struct strbuf		 tape = STRBUF_INIT;
+	struct strbuf		 tape = STRBUF_INIT, source = STRBUF_INIT;
 	struct err		 rerr = ERR_INIT;
 	const char		*target, *mc;
 	char			*cache = NULL, *fp;
@@ -843,12 +848,12 @@ model_load_pg(struct schema **out, const struct config *cfg,
 		strbuf_addf(&name, "%s %s %s", MIGRATE_VERSION,
 		    conn->display_url, fp);
 		cache = model_cache_path(cfg, files, sql.buf, name.buf,
-		    ".tape");
+		    &source);
 		strbuf_reset(&sql);
 		strbuf_reset(&name);
 		xfree(fp);
-		if (cache != NULL && model_tape_load(out, cache, conn, &sf,
-		    target) == 0)
+		if (cache != NULL && model_tape_load(out, cache, &source, conn,
+		    &sf, target) == 0)
 			goto done;
 	}
 	if ((rc = dialect_begin(conn, err)) != 0)
@@ -873,7 +878,7 @@ model_load_pg(struct schema **out, const struct config *cfg,
 	if (cache == NULL)
 		rc = conn->dialect->reflect(out, conn, &sf, err);
 	else if ((rc = tape_record(out, &tape, conn, &sf, err)) == 0)
-		model_tape_store(cache, name.buf, &tape);
+		model_tape_store(cache, &source, name.buf, &tape);
 	if (rc != 0)
 		goto done;
 	model_unscratch(*out, name.buf, target);
@@ -885,6 +890,7 @@ done:
 	strbuf_release(&sql);
 	strbuf_release(&name);
 	strbuf_release(&tape);
+	strbuf_release(&source);
 	xfree(cache);
 	return rc;
 }

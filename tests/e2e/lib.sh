@@ -248,6 +248,19 @@ expect_rows() {
 	fi
 }
 
+# tape_resum FILE: a cache tape's sum (its third line) made right for the
+# tape it holds now (the bytes after its four lines and its source), so
+# that a test can edit what a replay reads
+tape_resum() {
+	[ -x "$TRASH/xxh64sum" ] || cc -I"$top/src" -o "$TRASH/xxh64sum" \
+	    "$top/tests/e2e/xxh64sum.c" "$top/src/util/xxh64.c" || return 1
+	_h=$(head -n 4 "$1" | wc -c)
+	_n=$(sed -n 4p "$1")
+	{ head -n 2 "$1"
+	    tail -c +$((_h + _n + 1)) "$1" | "$TRASH/xxh64sum"
+	    tail -n +4 "$1"; } >"$1.resummed" && mv "$1.resummed" "$1"
+}
+
 pg_newdb() {
 	psql -X -q -v ON_ERROR_STOP=1 -d postgres \
 		-c "DROP DATABASE IF EXISTS \"$1\"" \
