@@ -217,7 +217,8 @@ cmd_compare(struct cmd_compare *cmp, struct cmd_ctx *ctx,
 	}
 	if ((rc = cmd_compare_hints(&hints, renames, d->flavor, err)) != 0 ||
 	    (rc = model_hints(&hints, ctx->config, d->flavor, err)) != 0 ||
-	    (rc = d->reflect(&cmp->db, ctx->conn, &cf.f, err)) != 0 ||
+	    (rc = model_reflect_db(&cmp->db, ctx->config, ctx->conn, &cf.f,
+	    err)) != 0 ||
 	    (rc = model_load(&cmp->model, ctx->config, d, ctx->conn, &cf.f,
 	    err)) != 0)
 		goto done;

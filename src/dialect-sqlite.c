@@ -619,6 +619,48 @@ sqlite_foreign_key_check(struct conn *conn, struct err *err)
 	return rc;
 }
 
+/*
+ * What SQLite's reflection reads (see dialect.h): every row of
+ * sqlite_schema, a cell as its length and bytes ("-" for NULL), after
+ * the library's version and source; the PRAGMAs it runs are computed
+ * from those rows by the library alone. The name: the main database's
+ * file, as SQLite resolved it.
+ */
+static int
+sqlite_reflect_source(struct strbuf *name, struct strbuf *source,
+    struct conn *conn, struct err *err)
+{
+	static const char	 sql[] =
+	    "SELECT type, name, tbl_name, sql FROM sqlite_schema";
+	struct sqlite_conn	*c = (struct sqlite_conn *)conn;
+	sqlite3_stmt		*stmt;
+	const char		*file, *text;
+	int			 rc, i, n;
+
+	file = sqlite3_db_filename(c->db, "main");
+	strbuf_addstr(name, file != NULL ? file : "");
+	strbuf_addf(source, "sqlite %s %s\n", sqlite3_libversion(),
+	    sqlite3_sourceid());
+	if (sqlite3_prepare_v2(c->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return sqlite_error(err, c->db, sql, NULL);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (i = 0; i < 4; i++) {
+			text = (const char *)sqlite3_column_text(stmt, i);
+			if (text == NULL) {
+				strbuf_addch(source, '-');
+				continue;
+			}
+			n = sqlite3_column_bytes(stmt, i);
+			strbuf_addf(source, "%d:", n);
+			strbuf_add(source, text, (size_t)n);
+		}
+		strbuf_addch(source, '\n');
+	}
+	rc = rc == SQLITE_DONE ? 0 : sqlite_error(err, c->db, sql, NULL);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 const struct dialect dialect_sqlite = {
 	.name = "sqlite",
 	.flavor = SQL_SQLITE,
@@ -634,6 +676,7 @@ const struct dialect dialect_sqlite = {
 	.begin_sql = "BEGIN IMMEDIATE",
 	.quote_ident = dialect_quote_ident_std,
 	.reflect = sqlite_reflect,
+	.reflect_source = sqlite_reflect_source,
 	.foreign_keys = sqlite_foreign_keys,
 	.foreign_key_check = sqlite_foreign_key_check,
 	.render = sqlite_render,

@@ -123,6 +123,17 @@ struct dialect {
 	int	(*reflect)(struct schema **out, struct conn *,
 		    const struct schema_filter *, struct err *);
 	/*
+	 * All that reflect reads, as text appended to source, where the
+	 * database can say it: two databases with the same source reflect
+	 * the same, so that a reflection kept under it serves again
+	 * (model_reflect_db); and the database's name (its file) appended
+	 * to name. Called inside a SAVEPOINT the caller opens, so that the
+	 * source and the reflection read one state. NULL where no such
+	 * text is cheap to read (PostgreSQL: the catalogs themselves).
+	 */
+	int	(*reflect_source)(struct strbuf *name, struct strbuf *source,
+		    struct conn *, struct err *);
+	/*
 	 * The SQL of a diff from from to to: one statement per line group,
 	 * each ending in ";\n", a "-- WARNING: ..." comment line before
 	 * each destructive op. NULL until written.

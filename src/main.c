@@ -4,6 +4,9 @@
  * code.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -127,6 +130,17 @@ main(int argc, char **argv)
 	const struct cmd_entry	*entry = NULL;
 	int			 i, rc = 0, code;
 
+#ifdef __GLIBC__
+	/*
+	 * A command lives for milliseconds: the heap grows in steps of 32
+	 * MiB of address space (untouched pages cost nothing) and is not
+	 * given back on the way, instead of a brk call every 128 KiB each
+	 * way (a no-op compare of 1,000 tables made 128 of them, ~4 % of
+	 * its time).
+	 */
+	(void)mallopt(M_TOP_PAD, 32 << 20);
+	(void)mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
 	memset(&ctx, 0, sizeof ctx);
 	ctx.out = stdout;
 	ctx.log = stderr;

@@ -595,6 +595,56 @@ done:
 	return rc;
 }
 
+/*
+ * The live database reflected, through the cache where its dialect says
+ * what the reflection reads (reflect_source, SQLite): a tape per
+ * database file (live-DIALECT-HASH-OF-FILE.tape, so that the cache holds
+ * one a database however often its schema changes), replayed while the
+ * source is the one it keeps, recorded again when not. Both read inside
+ * one savepoint, one state of the catalog. Best effort, as the model
+ * cache: a tape that cannot be read or written is passed by.
+ */
+int
+model_reflect_db(struct schema **out, const struct config *cfg,
+    struct conn *conn, const struct schema_filter *f, struct err *err)
+{
+	const struct dialect	*d = conn->dialect;
+	struct strbuf		 path = STRBUF_INIT, name = STRBUF_INIT;
+	struct strbuf		 source = STRBUF_INIT, tape = STRBUF_INIT;
+	struct err		 rerr = ERR_INIT;
+	int			 rc;
+
+	*out = NULL;
+	if (d->reflect_source == NULL || cache_dir(&path, cfg) != 0) {
+		strbuf_release(&path);
+		return d->reflect(out, conn, f, err);
+	}
+	if ((rc = d->exec(conn, "SAVEPOINT migrate_reflect_db", err)) != 0)
+		goto done;
+	strbuf_addf(&source, "live %s\n", MIGRATE_VERSION);
+	if ((rc = d->reflect_source(&name, &source, conn, err)) == 0) {
+		strbuf_addf(&path, "/live-%s-%016llx.tape", d->name,
+		    (unsigned long long)xxh64(name.buf, name.len, 0));
+		if (model_tape_load(out, path.buf, &source, conn, f,
+		    NULL) != 0 && (rc = tape_record(out, &tape, conn, f,
+		    err)) == 0)
+			model_tape_store(path.buf, &source, "", &tape);
+	}
+	if (d->exec(conn, "RELEASE migrate_reflect_db", rc == 0 ? err :
+	    &rerr) != 0 && rc == 0) {
+		rc = err->code;
+		schema_free(*out);
+		*out = NULL;
+	}
+done:
+	err_release(&rerr);
+	strbuf_release(&path);
+	strbuf_release(&name);
+	strbuf_release(&source);
+	strbuf_release(&tape);
+	return rc;
+}
+
 #define MODEL_DEV_MARK	"migrate model "
 
 /* One value of a one-row query, or NULL; *out owned. */

@@ -34,6 +34,13 @@ int	model_file_for(const char *path, enum sql_flavor);
 int	model_load(struct schema **out, const struct config *,
 	    const struct dialect *, struct conn *live,
 	    const struct schema_filter *, struct err *);
+/*
+ * The live database on conn reflected (conn->dialect->reflect), through
+ * the model cache's folder where the dialect can say what its reflection
+ * reads (SQLite): replayed while that did not change.
+ */
+int	model_reflect_db(struct schema **out, const struct config *,
+	    struct conn *, const struct schema_filter *, struct err *);
 /* model_load of these files (cfg gives dev_url and model_cache). */
 int	model_load_files(struct schema **out, const struct config *,
 	    const struct strv *files, const struct dialect *,

@@ -46,7 +46,7 @@ test_expect_success "a compare replayed from the tape says what a cold one says"
 		run_migrate 0 upgrade head
 		run_migrate 0 check
 		run_migrate 0 -c off.ini check
-		test "$(ls xdg/migrate | grep -c "\.tape\$")" = 1
+		test "$(ls xdg/migrate | grep -c "^sqlite-.*\.tape\$")" = 1
 	done
 '
 
@@ -118,21 +118,21 @@ test_expect_success "a model change is another key; a model error is never kept"
 	printf "CREATE TABLE t (id integer PRIMARY KEY, a text, b int);\n" >migrations/models/1.sql
 	run_migrate 0 diff
 	expect_grep "ADD COLUMN b int" out
-	test "$(ls xdg/migrate/*.tape | wc -l)" = 2
+	test "$(ls xdg/migrate/sqlite-*.tape | wc -l)" = 2
 	# a file renamed is another key too (names are in the hash)
 	mv migrations/models/1.sql migrations/models/2.sql
 	run_migrate 0 diff
-	test "$(ls xdg/migrate/*.tape | wc -l)" = 3
+	test "$(ls xdg/migrate/sqlite-*.tape | wc -l)" = 3
 	printf "CREATE TABLE t (id integer PRIMARY KEY, a text);\n" >migrations/models/2.sql
 	printf "CREATE TABLE x (y);\nCREATE TABL oops;\n" >migrations/models/3.sql
 	run_migrate 1 diff
 	expect_grep "3.sql:2: near \"TABL\": syntax error" err
-	test "$(ls xdg/migrate/*.tape | wc -l)" = 3
+	test "$(ls xdg/migrate/sqlite-*.tape | wc -l)" = 3
 	rm migrations/models/3.sql
 	mv migrations/models/2.sql migrations/models/1.sql
 	run_migrate 0 diff
 	expect_text "No changes detected" err
-	test "$(ls xdg/migrate/*.tape | wc -l)" = 3
+	test "$(ls xdg/migrate/sqlite-*.tape | wc -l)" = 3
 	test -f "$first"
 '
 
@@ -151,10 +151,10 @@ test_expect_success "another SQLite library is another key" '
 	# ASan wants its runtime first: a build with it lets this one in
 	LD_PRELOAD=$PWD/other.so ASAN_OPTIONS=verify_asan_link_order=0 \
 	    run_migrate 0 diff
-	test "$(ls xdg/migrate/*.tape | wc -l)" = 2
+	test "$(ls xdg/migrate/sqlite-*.tape | wc -l)" = 2
 	LD_PRELOAD=$PWD/other.so ASAN_OPTIONS=verify_asan_link_order=0 \
 	    run_migrate 0 diff
-	test "$(ls xdg/migrate/*.tape | wc -l)" = 2
+	test "$(ls xdg/migrate/sqlite-*.tape | wc -l)" = 2
 	# and the version is in the name
 	case $tape in *"/sqlite-$(sqlite3 -version | cut -d" " -f1)-"*) ;;
 	*) echo "name: $tape"; false ;; esac
@@ -180,7 +180,7 @@ test_expect_success "model_cache = off reads and writes no tape; a folder of its
 	run_migrate 0 diff
 	expect_text "No changes detected" err
 	test -f .cache-here/sqlite-*.tape
-	test "$(ls xdg/migrate/*.tape | wc -l)" = 1
+	test "$(ls xdg/migrate/sqlite-*.tape | wc -l)" = 1
 '
 
 test_expect_success "a tape replays under another filter (the filter is applied to its rows)" '
