@@ -674,7 +674,14 @@ pg_reflect_indexes(struct pg_reflect_ctx *ctx, struct err *err)
 	    " AND k.attoptions IS NULL"
 	    " AND (i.indcollation[k.n - 1] = 0"
 	    " OR i.indcollation[k.n - 1] = ta.attcollation)"
-	    " AND opc.opcdefault AND opc.opcintype = ta.atttypid";
+	    /*
+	     * the default operator class of the column's type, as
+	     * pg_get_indexdef leaves it unsaid: its own, or for varchar
+	     * (which has none) text's, which it is binary-coercible to
+	     */
+	    " AND opc.opcdefault AND (opc.opcintype = ta.atttypid"
+	    " OR (ta.atttypid = 'pg_catalog.varchar'::pg_catalog.regtype"
+	    " AND opc.opcintype = 'pg_catalog.text'::pg_catalog.regtype))";
 	static const char	 nulls15[] =
 	    " AND NOT i.indnullsnotdistinct";
 	static const char	 tail[] =
