@@ -1,9 +1,14 @@
 /*
  * The cache folder: see cache.h.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cache.h"
 
@@ -36,4 +41,79 @@ cache_mkdir(const char *path)
 		*p = '/';
 	}
 	xfree(dir);
+}
+
+int
+cache_read(struct strbuf *out, struct stat *st, const char *path,
+    size_t max)
+{
+	struct stat	 own;
+	ssize_t		 r;
+	size_t		 len, got = 0;
+	int		 fd;
+
+	strbuf_reset(out);
+	if (st == NULL)
+		st = &own;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) ||
+	    st->st_uid != geteuid() || st->st_size < 0 ||
+	    (uint64_t)st->st_size > (uint64_t)max) {
+		close(fd);
+		return -1;
+	}
+	len = (size_t)st->st_size;
+	strbuf_grow(out, len);
+	while (got < len) {
+		r = read(fd, out->buf + got, len - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	if (got != len) {
+		strbuf_reset(out);
+		return -1;
+	}
+	strbuf_setlen(out, len);
+	return 0;
+}
+
+int
+cache_write(const char *path, const struct strbuf *parts, size_t nparts)
+{
+	struct strbuf	 tmp = STRBUF_INIT;
+	const char	*p;
+	ssize_t		 w;
+	size_t		 i, left;
+	int		 fd, rc = -1;
+
+	cache_mkdir(path);
+	strbuf_addf(&tmp, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp.buf)) < 0)
+		goto done;
+	for (i = 0; i < nparts; i++) {
+		p = parts[i].buf;
+		for (left = parts[i].len; left > 0; ) {
+			w = write(fd, p, left);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			p += w;
+			left -= (size_t)w;
+		}
+		if (left > 0)
+			break;
+	}
+	if (close(fd) != 0 || i < nparts || rename(tmp.buf, path) != 0)
+		(void)unlink(tmp.buf);
+	else
+		rc = 0;
+done:
+	strbuf_release(&tmp);
+	return rc;
 }

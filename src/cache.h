@@ -6,6 +6,8 @@
 #ifndef MIGRATE_CACHE_H
 #define MIGRATE_CACHE_H
 
+#include <sys/stat.h>
+
 #include "migrate.h"
 
 /*
@@ -15,5 +17,22 @@
 int	cache_dir(struct strbuf *out, const struct config *);
 /* mkdir -p of the folder of path, 0700 as XDG asks, quietly. */
 void	cache_mkdir(const char *path);
+/*
+ * A cache file read into out (reset first), when it is one of ours: a
+ * regular file, not reached through a symbolic link, owned by this user
+ * (in a folder others may write to, a file of theirs could say anything)
+ * and of at most max bytes; *st its stat when st is not NULL. -1 when it
+ * is not, or cannot be read whole.
+ */
+int	cache_read(struct strbuf *out, struct stat *st, const char *path,
+	    size_t max);
+/*
+ * path written as parts[0], parts[1] ... one after the other, through a
+ * temporary file of a name no other process picks (mkstemp) renamed over
+ * it, so that a reader sees the old file or the new one, whole; its folder
+ * made as cache_mkdir does. -1 when it cannot be (nothing is left).
+ */
+int	cache_write(const char *path, const struct strbuf *parts,
+	    size_t nparts);
 
 #endif

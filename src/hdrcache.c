@@ -305,34 +305,20 @@ static int
 hdrcache_load(struct hdrcache *hc, size_t ndirs)
 {
 	struct stat	 st;
+	struct strbuf	 file = STRBUF_INIT;
 	uint64_t	 sum;
-	ssize_t		 r;
-	size_t		 len, got = 0;
+	size_t		 len;
 	int64_t		 mtime, made;
-	int		 fd;
 
-	/* never through a link: one could point anywhere */
-	fd = open(hc->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size < hc->key.len + 8 + 4 + 8 ||
-	    (uint64_t)st.st_size > (uint64_t)1 << 32) {
-		close(fd);
+	/* ours, not through a link: one could point anywhere */
+	if (cache_read(&file, &st, hc->path, (size_t)1 << 32) != 0 ||
+	    file.len < hc->key.len + 8 + 4 + 8) {
+		strbuf_release(&file);
 		return -1;
 	}
-	len = (size_t)st.st_size;
-	hc->buf = xmalloc(len + 1);
-	while (got < len) {
-		r = read(fd, hc->buf + got, len - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	if (got != len || memcmp(hc->buf, hc->key.buf, hc->key.len) != 0)
+	len = file.len;
+	hc->buf = strbuf_detach(&file, NULL);
+	if (memcmp(hc->buf, hc->key.buf, hc->key.len) != 0)
 		goto bad;
 	len -= sizeof sum;
 	memcpy(&sum, hc->buf + len, sizeof sum);
@@ -622,30 +608,13 @@ hdrcache_put(struct hdrcache *hc, size_t loc, const char *rel,
 	hc->changed = 1;
 }
 
-static int
-hdrcache_write(int fd, const char *p, size_t len)
-{
-	ssize_t	 n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 hdrcache_save(struct hdrcache *hc)
 {
-	struct strbuf	 file = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct strbuf	 file = STRBUF_INIT;
 	uint64_t	 sum;
 	size_t		 i;
-	int		 fd, rc = -1, tries;
+	int		 rc = -1;
 
 	/* the same files, as they were: the file on disk says it all */
 	if (hc->path == NULL || (!hc->changed && hc->kept == hc->n))
@@ -658,29 +627,8 @@ hdrcache_save(struct hdrcache *hc)
 		    hc->out[i].off, hc->out[i].len);
 	sum = xxh64(file.buf, file.len, 0);
 	hdrcache_add_u64(&file, sum);
-	cache_mkdir(hc->path);
-	strbuf_addf(&tmp, "%s.%ld.tmp", hc->path, (long)getpid());
-	for (tries = 0; tries < 2; tries++) {
-		fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0644);
-		if (fd >= 0 || errno != EEXIST)
-			break;
-		(void)unlink(tmp.buf);	/* left by a run that died */
-	}
-	if (fd < 0)
-		goto done;
-	if (hdrcache_write(fd, file.buf, file.len) != 0) {
-		close(fd);
-		(void)unlink(tmp.buf);
-		goto done;
-	}
-	if (close(fd) != 0 || rename(tmp.buf, hc->path) != 0) {
-		(void)unlink(tmp.buf);
-		goto done;
-	}
-	rc = 1;
-done:
+	if (cache_write(hc->path, &file, 1) == 0)
+		rc = 1;
 	strbuf_release(&file);
-	strbuf_release(&tmp);
 	return rc;
 }

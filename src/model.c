@@ -476,7 +476,7 @@ model_tape_load(struct schema **out, const char *path,
 
 	*out = NULL;
 	sf = f != NULL ? *f : (struct schema_filter){ 0 };
-	if (strbuf_read_file(&text, path) != 0)
+	if (cache_read(&text, NULL, path, SIZE_MAX) != 0)
 		goto done;
 	end = text.buf + text.len;
 	if (text.len < m || memcmp(text.buf, MODEL_TAPE_MAGIC, m) != 0 ||
@@ -522,27 +522,20 @@ done:
 	return rc;
 }
 
-/* A tape into the cache: a file of ours, renamed (see model_tape_load). */
+/* A tape into the cache (see model_tape_load). */
 static void
 model_tape_store(const char *path, const struct strbuf *source,
     const char *scratch, const struct strbuf *tape)
 {
-	struct strbuf	 tmp = STRBUF_INIT;
-	FILE		*fp;
-	int		 ok;
+	struct strbuf	 parts[3];
 
-	cache_mkdir(path);
-	strbuf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	if ((fp = fopen(tmp.buf, "wx")) != NULL) {
-		ok = fprintf(fp, MODEL_TAPE_MAGIC "%s\n%016llx\n%zu\n",
-		    scratch, (unsigned long long)xxh64(tape->buf, tape->len,
-		    0), source->len) > 0 &&
-		    fwrite(source->buf, 1, source->len, fp) == source->len &&
-		    fwrite(tape->buf, 1, tape->len, fp) == tape->len;
-		if (fclose(fp) != 0 || !ok || rename(tmp.buf, path) != 0)
-			(void)unlink(tmp.buf);
-	}
-	strbuf_release(&tmp);
+	strbuf_init(&parts[0], 0);
+	strbuf_addf(&parts[0], MODEL_TAPE_MAGIC "%s\n%016llx\n%zu\n", scratch,
+	    (unsigned long long)xxh64(tape->buf, tape->len, 0), source->len);
+	parts[1] = *source;
+	parts[2] = *tape;
+	(void)cache_write(path, parts, 3);
+	strbuf_release(&parts[0]);
 }
 
 /*

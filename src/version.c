@@ -758,17 +758,31 @@ version_progress(struct version *v, const struct version_hist *run,
 static int
 version_exec_step(struct version *v, const struct step *s,
     const struct sql_stmts *stmts, size_t skip, size_t *nrun,
-    struct version_hist *progress, struct err *err)
+    struct version_hist *progress, int begin, struct err *err)
 {
 	const struct script_part	*part = s->upgrade ? &s->rev->script->up :
 	    &s->rev->script->down_part;
+	struct strbuf			 sql = STRBUF_INIT;
 	size_t				 i;
 	int				 rc;
 
 	*nrun = skip;
 	for (i = skip; i < stmts->n; i++) {
-		if ((rc = v->dialect->exec(v->conn, stmts->v[i].sql,
-		    err)) != 0) {
+		/*
+		 * begin: the transaction's BEGIN sent with the first
+		 * statement, one round trip less (on one line with it: the
+		 * lines of an error's position stay the statement's)
+		 */
+		if (begin && i == skip) {
+			strbuf_addf(&sql, "%s;%s", v->dialect->begin_sql,
+			    stmts->v[i].sql);
+			rc = v->dialect->exec(v->conn, sql.buf, err);
+			strbuf_release(&sql);
+			if (v->dialect->in_transaction(v->conn))
+				v->conn->txn_depth++;
+		} else
+			rc = v->dialect->exec(v->conn, stmts->v[i].sql, err);
+		if (rc != 0) {
 			err->line = part->line + stmts->v[i].line - 1 +
 			    (err->line > 0 ? err->line - 1 : 0);
 			err_set_path(err, s->rev->script->path, 0);
@@ -914,29 +928,45 @@ version_fk_guard_sql(struct strbuf *sb)
 
 /*
  * The version rows and history rows of n steps done (in one transaction
- * with them, or after them in the run's one transaction). In-process,
- * step by step, as queries with parameters that the dialect keeps
- * prepared from one step to the next (while no DDL runs in between: see
- * version_run). On a server, in one round trip: what the steps do to the
+ * with them, or after them in the run's one transaction), and with
+ * commit the end of that transaction. In-process, step by step, as
+ * queries with parameters that the dialect keeps prepared from one step
+ * to the next (while no DDL runs in between: see version_run). On a
+ * server, in one round trip with the COMMIT: what the steps do to the
  * version rows all told and one INSERT of the history rows, as literal
  * SQL; each step's fault points come after it.
  */
 static int
 version_write_rows(struct version *v, const struct version_later *l,
-    size_t n, struct err *err)
+    size_t n, int commit, struct err *err)
 {
 	struct strbuf	 sql = STRBUF_INIT;
 	struct revset	 from = REVSET_INIT, to = REVSET_INIT;
 	size_t		 i;
-	int		 rc = 0;
+	int		 rc = 0, one = 0;
 
 	if (v->dialect->remote && n > 0) {
 		version_net_rows(&from, &to, l, n);
 		version_update_sql(&sql, v, &from, &to);
 		version_history_rows_sql(&sql, v, l, n);
+		/*
+		 * the outermost transaction's end, in the same round trip;
+		 * the rows' fault points then come before it, inside the
+		 * transaction, as they do in-process
+		 */
+		if ((one = commit && v->conn->txn_depth == 1))
+			strbuf_addstr(&sql, ";\nCOMMIT");
+		for (i = 0; i < n && one; i++) {
+			VERSION_FAULT("version-rows", l[i].step->rev->id, 0, 0);
+			VERSION_FAULT("history-row", l[i].step->rev->id, 0, 0);
+		}
 		rc = v->dialect->exec(v->conn, sql.buf, err);
+		/* a failed COMMIT ends the transaction too, as in dialect_commit */
+		if (one && (rc == 0 || v->dialect->in_transaction == NULL ||
+		    !v->dialect->in_transaction(v->conn)))
+			v->conn->txn_depth = 0;
 	}
-	for (i = 0; i < n && rc == 0; i++) {
+	for (i = 0; i < n && rc == 0 && !one; i++) {
 		if (!v->dialect->remote && (rc = version_update_rows(v,
 		    &l[i].step->from, &l[i].step->to, err)) != 0)
 			break;
@@ -946,6 +976,8 @@ version_write_rows(struct version *v, const struct version_later *l,
 			break;
 		VERSION_FAULT("history-row", l[i].step->rev->id, 0, 0);
 	}
+	if (rc == 0 && commit && !one)
+		rc = dialect_commit(v->conn, err);
 	revset_release(&from);
 	revset_release(&to);
 	strbuf_release(&sql);
@@ -1041,7 +1073,7 @@ version_run_step(struct version *v, const struct step *s,
 	struct timespec			 t0;
 	char				 sum[65];
 	size_t				 i, skip = 0, nrun = 0;
-	int				 rc, attempt, depth, txn, own;
+	int				 rc, attempt, depth, txn, own, lazy;
 	int				 noted = 0, fkoff = 0, fkwas = 0;
 
 	txn = sc->transactional;
@@ -1101,10 +1133,13 @@ version_run_step(struct version *v, const struct step *s,
 	}
 	version_now(h.started, &t0);
 	for (attempt = 0;; attempt++) {
-		rc = own ? dialect_begin(v->conn, err) : 0;
+		/* on a server, BEGIN goes with the first statement */
+		lazy = own && v->conn->txn_depth == 0 && v->dialect->remote &&
+		    v->dialect->in_transaction != NULL && stmts.n > 0;
+		rc = own && !lazy ? dialect_begin(v->conn, err) : 0;
 		if (rc == 0)
 			rc = version_exec_step(v, s, &stmts, skip, &nrun,
-			    txn ? NULL : &h, err);
+			    txn ? NULL : &h, lazy, err);
 		if (rc == 0 || attempt >= v->lock_retries ||
 		    strcmp(err->sqlstate, VERSION_SQLSTATE_LOCK_TIMEOUT) != 0)
 			break;
@@ -1163,10 +1198,13 @@ version_run_step(struct version *v, const struct step *s,
 		if (!txn && ((rc = dialect_begin(v->conn, err)) != 0 ||
 		    (rc = version_progress_drop(v, &h, err)) != 0))
 			goto done;
-		if ((rc = version_write_rows(v, l, 1, err)) != 0)
+		/* and the commit of a transaction of its own */
+		if ((rc = version_write_rows(v, l, 1, own || !txn, err)) != 0)
 			goto done;
-	}
-	if (own || !txn) {
+		if (own || !txn)
+			VERSION_FAULT("commit", s->rev->id, 0, 0);
+	} else if (own) {
+		/* the savepoint of a retry, in the run's one transaction */
 		if ((rc = dialect_commit(v->conn, err)) != 0)
 			goto done;
 		VERSION_FAULT("commit", s->rev->id, 0, 0);
@@ -1256,13 +1294,9 @@ version_run(struct version *v, const struct plan *p, struct err *err)
 			break;
 	}
 	if (outer && rc == 0)
-		rc = version_write_rows(v, later, p->n, err);
-	if (outer) {
-		if (rc == 0)
-			rc = dialect_commit(v->conn, err);
-		else
-			version_rollback(v, 0);
-	}
+		rc = version_write_rows(v, later, p->n, 1, err);
+	if (outer && rc != 0)
+		version_rollback(v, 0);
 	xfree(later);
 	return rc;
 }

@@ -28,7 +28,7 @@ rev() {
 # doubt (a file changed nearer than that to the cache's making is read
 # again, whatever its stat): made here for each test, then one sleep.
 # aa <- bb <- cc, and dd on aa: two heads.
-for p in same edit change damage off link body pg; do
+for p in same edit change damage off link owner body pg; do
 	P=$TRASH/seasoned-$p
 	mkdir -p "$P"
 	printf '[migrate]\nscript_location = %%(here)s/migrations\nurl = sqlite:///%%(here)s/app.db\n' \
@@ -199,11 +199,11 @@ test_expect_success 'model_cache = off writes no cache; model_cache = DIR writes
 	test -f "$1"
 '
 
-test_expect_success 'the cache file is 0644 in folders made 0700, and a link in its place is not followed' '
+test_expect_success 'the cache file is 0600 in folders made 0700, and a link in its place is not followed' '
 	project link
 	run_migrate 0 heads
 	set -- xdg/migrate/headers-*
-	is "$(stat -c %a "$1")" 644
+	is "$(stat -c %a "$1")" 600
 	is "$(stat -c %a xdg) $(stat -c %a xdg/migrate)" "700 700"
 	echo precious >target
 	rm "$1"
@@ -220,6 +220,20 @@ test_expect_success 'the cache file is 0644 in folders made 0700, and a link in 
 	run_migrate 0 heads
 	test ! -L "$1"
 	cmp real real.copy
+'
+
+test_expect_success 'a cache file of another user is not read, and ours replaces it' '
+	project owner
+	run_migrate 0 heads
+	set -- xdg/migrate/headers-*
+	# root may give it away; anyone else has no other user to give to
+	if [ "$(id -u)" = 0 ]; then
+		chown nobody "$1"
+		run_migrate 0 heads
+		heads_are "cc dd"
+		# read, it would not have been written again
+		is "$(stat -c %U "$1")" "$(id -un)"
+	fi
 '
 
 test_expect_success 'a body error is reported with file and line by upgrade, heads and check' '

@@ -344,6 +344,20 @@ if strace -qq -e trace=sendto -o /dev/null true 2>/dev/null; then
 		# 40 more steps: 40 statements (five round trips a step before)
 		test $((n41 - n1)) -le 42
 	'
+	test_expect_success "pg: a transaction a step: two round trips a step (BEGIN with its statement, its rows with COMMIT)" '
+		new_db rte1; write_ini
+		chain 1
+		n1=$(pg_sends upgrade head)
+		new_db rte41; write_ini
+		chain 41
+		n41=$(pg_sends upgrade head)
+		echo "sends: 1 step $n1, 41 steps $n41"
+		# four a step before: BEGIN, the statement, the rows, COMMIT
+		test $((n41 - n1)) -le 82
+		# and each step is there, with its history row
+		is "$(q "SELECT count(*) FROM migrate_history")" 41
+		expect_rows "$(rid 41)"
+	'
 else
 	test_expect_success "pg: one transaction: one round trip a step # skip: no strace" ':'
 fi

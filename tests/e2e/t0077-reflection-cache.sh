@@ -115,6 +115,23 @@ test_expect_success "model_cache = off keeps none; another database is another t
 	test "$(ls xdg/migrate/live-sqlite-*.tape | wc -l)" = 2
 '
 
+test_expect_success "a tape of another user is not read, and ours replaces it" '
+	export XDG_CACHE_HOME=$PWD/xdg
+	new_db owner
+	project "CREATE TABLE t (id integer PRIMARY KEY, a text);"
+	run_migrate 0 diff
+	tape=$(live_tape)
+	if [ "$(id -u)" = 0 ]; then
+		sed -i "s/^TEXT\$/BLOB/" "$tape"
+		tape_resum "$tape"
+		chown nobody "$tape"
+		run_migrate 0 diff
+		expect_text "No changes detected" err
+		is "$(stat -c %U "$(live_tape)")" "$(id -un)"
+		grep -q "^TEXT\$" "$(live_tape)"
+	fi
+'
+
 test_expect_success "on the corpus a replayed reflection says what a cold one says" '
 	export XDG_CACHE_HOME=$PWD/xdg
 	for m in edge-cases/sqlite.sql sakila/sqlite.sql chinook/sqlite.sql; do
