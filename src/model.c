@@ -356,19 +356,18 @@ model_unscratch(struct schema *s, const char *from, const char *to)
 }
 
 /*
- * The hex sha256 of a model: prefix, then each file's name and text (in
- * order); NULL when a file cannot be read.
+ * What a model is made of, as bytes: prefix and a NUL, then each file's
+ * name, a NUL, its length, ':' and its text (in order). -1 (out reset)
+ * when a file cannot be read.
  */
-static char *
-model_hash(const char *prefix, const struct strv *files)
+static int
+model_source(struct strbuf *out, const char *prefix, const struct strv *files)
 {
-	struct sha256	 h;
-	struct strbuf	 sb = STRBUF_INIT, text = STRBUF_INIT;
-	unsigned char	 d[SHA256_DIGEST_LEN];
+	struct strbuf	 text = STRBUF_INIT;
 	size_t		 i;
 
-	sha256_init(&h);
-	sha256_update(&h, prefix, strlen(prefix) + 1);
+	strbuf_reset(out);
+	strbuf_add(out, prefix, strlen(prefix) + 1);
 	for (i = 0; i < files->n; i++) {
 		const char	*base = strrchr(files->v[i], '/');
 
@@ -376,16 +375,29 @@ model_hash(const char *prefix, const struct strv *files)
 		strbuf_reset(&text);
 		if (strbuf_read_file(&text, files->v[i]) != 0) {
 			strbuf_release(&text);
-			return NULL;
+			strbuf_reset(out);
+			return -1;
 		}
-		sha256_update(&h, base, strlen(base) + 1);
-		sha256_update(&h, &text.len, sizeof text.len);
-		sha256_update(&h, text.buf, text.len);
+		strbuf_add(out, base, strlen(base) + 1);
+		strbuf_addf(out, "%zu:", text.len);
+		strbuf_add(out, text.buf, text.len);
 	}
-	sha256_final(&h, d);
-	for (i = 0; i < 16; i++)
-		strbuf_addf(&sb, "%02x", d[i]);
 	strbuf_release(&text);
+	return 0;
+}
+
+/* The hex sha256 (128 bits) of a model's source; NULL as model_source. */
+static char *
+model_hash(const char *prefix, const struct strv *files)
+{
+	struct strbuf	 sb = STRBUF_INIT, source = STRBUF_INIT;
+	char		 hex[SHA256_HEX_LEN + 1];
+
+	if (model_source(&source, prefix, files) != 0)
+		return NULL;
+	sha256_hex(hex, source.buf, source.len);
+	strbuf_add(&sb, hex, 32);
+	strbuf_release(&source);
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -410,35 +422,23 @@ static char *
 model_cache_path(const struct config *cfg, const struct strv *files,
     const char *kind, const char *salt, struct strbuf *source)
 {
-	struct strbuf	 sb = STRBUF_INIT, text = STRBUF_INIT;
-	size_t		 i;
+	struct strbuf	 sb = STRBUF_INIT, prefix = STRBUF_INIT;
+	int		 rc;
 
 	strbuf_reset(source);
 	if (cache_dir(&sb, cfg) != 0)
 		return NULL;
-	strbuf_addf(source, "%s %s", kind, salt != NULL ? salt : "");
-	strbuf_add(source, "", 1);
-	for (i = 0; i < files->n; i++) {
-		const char	*base = strrchr(files->v[i], '/');
-
-		base = base != NULL ? base + 1 : files->v[i];
-		strbuf_reset(&text);
-		if (strbuf_read_file(&text, files->v[i]) != 0) {
-			strbuf_release(&text);
-			strbuf_release(&sb);
-			strbuf_reset(source);
-			return NULL;
-		}
-		strbuf_addf(source, "%s", base);
-		strbuf_add(source, "", 1);
-		strbuf_addf(source, "%zu:", text.len);
-		strbuf_add(source, text.buf, text.len);
+	strbuf_addf(&prefix, "%s %s", kind, salt != NULL ? salt : "");
+	rc = model_source(source, prefix.buf, files);
+	strbuf_release(&prefix);
+	if (rc != 0) {
+		strbuf_release(&sb);
+		return NULL;
 	}
 	strbuf_addf(&sb, "/%s-%016llx%016llx.tape", kind,
 	    (unsigned long long)xxh64(source->buf, source->len, 0),
 	    (unsigned long long)xxh64(source->buf, source->len,
 	    MODEL_SEED));
-	strbuf_release(&text);
 	return strbuf_detach(&sb, NULL);
 }
 
