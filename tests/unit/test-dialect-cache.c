@@ -9,59 +9,29 @@
 #include <string.h>
 
 #include "unit.h"
+#include "unit-db.h"
 #include "dialect.h"
 
 static char	 sqlite_dir[64];
 
 static struct conn *
-open_url(const char *text)
-{
-	struct url	*url = NULL;
-	struct conn	*conn = NULL;
-	struct err	 err = ERR_INIT;
-
-	if (url_parse(&url, text, &err) != 0)
-		fail_msg("url_parse(%s): %s", text, err.msg);
-	if (dialect_connect(&conn, url, &err) != 0)
-		fail_msg("connect: %s", err.msg);
-	url_free(url);
-	return conn;
-}
-
-static struct conn *
 open_sqlite(const char *name)
 {
-	char	 text[160];
-
-	snprintf(text, sizeof text, "sqlite:///%s/%s", sqlite_dir, name);
-	return open_url(text);
+	return open_sqlite_in(sqlite_dir, name);
 }
 
 static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(sqlite_dir, sizeof sqlite_dir, "/tmp/test-dialect-cache.XXXXXX");
-	return mkdtemp(sqlite_dir) == NULL ? -1 : 0;
+	return unit_tmpdir_make(sqlite_dir, sizeof sqlite_dir, "test-dialect-cache");
 }
 
 static int
 teardown(void **state)
 {
-	char	 cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", sqlite_dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static void
-exec_ok(struct conn *c, const char *sql)
-{
-	struct err	 err = ERR_INIT;
-
-	if (c->dialect->exec(c, sql, &err) != 0)
-		fail_msg("exec %s: %s", sql, err.msg);
+	return unit_tmpdir_remove(sqlite_dir);
 }
 
 /* The rows of a query with n (up to two) parameters, "a|b,c|d". */
@@ -128,15 +98,15 @@ test_dialect_cache_schema_change(void **state)
 	struct conn	*c = open_sqlite("schema.db");
 
 	(void)state;
-	exec_ok(c, "CREATE TABLE t (a TEXT)");
+	exec1_ok(c, "CREATE TABLE t (a TEXT)");
 	query_is(c, "INSERT INTO t (a) VALUES ($1)", 1, "one", NULL, "");
 	query_is(c, "SELECT * FROM t WHERE a = $1", 1, "one", NULL, "one");
 	/* no statement of the cache is running: the DROP is not refused */
-	exec_ok(c, "DROP TABLE t");
-	exec_ok(c, "CREATE TABLE t (a TEXT, b INTEGER DEFAULT 7)");
+	exec1_ok(c, "DROP TABLE t");
+	exec1_ok(c, "CREATE TABLE t (a TEXT, b INTEGER DEFAULT 7)");
 	query_is(c, "INSERT INTO t (a) VALUES ($1)", 1, "two", NULL, "");
 	query_is(c, "SELECT * FROM t WHERE a = $1", 1, "two", NULL, "two|7");
-	exec_ok(c, "DROP TABLE t");
+	exec1_ok(c, "DROP TABLE t");
 	{
 		struct rows	*r = NULL;
 		struct err	 err = ERR_INIT;
@@ -161,7 +131,7 @@ test_dialect_cache_error_then_ok(void **state)
 	const char	*params[1] = { "1" };
 
 	(void)state;
-	exec_ok(c, "CREATE TABLE u (id INTEGER PRIMARY KEY)");
+	exec1_ok(c, "CREATE TABLE u (id INTEGER PRIMARY KEY)");
 	query_is(c, "INSERT INTO u (id) VALUES ($1)", 1, "1", NULL, "");
 	assert_int_equal(c->dialect->query(&r, c,
 	    "INSERT INTO u (id) VALUES ($1)", params, 1, &err), MG_EDB);
@@ -175,7 +145,7 @@ test_dialect_cache_error_then_ok(void **state)
 	 * another connection can commit a write (it would be busy if it did)
 	 */
 	other = open_sqlite("error.db");
-	exec_ok(other, "INSERT INTO u VALUES (3)");
+	exec1_ok(other, "INSERT INTO u VALUES (3)");
 	query_is(c, "SELECT id FROM u WHERE id >= $1 ORDER BY id", 1, "2", NULL,
 	    "2,3");
 	dialect_disconnect(other);
@@ -195,7 +165,7 @@ test_dialect_cache_in_transaction_sqlite(void **state)
 	assert_int_equal(dialect_begin(c, &err), 0);
 	assert_true(c->dialect->in_transaction(c));
 	/* a script's COMMIT: the connection knows, the depth does not */
-	exec_ok(c, "COMMIT");
+	exec1_ok(c, "COMMIT");
 	assert_false(c->dialect->in_transaction(c));
 	assert_int_equal(c->txn_depth, 1);
 	c->txn_depth = 0;
@@ -234,9 +204,9 @@ test_dialect_cache_in_transaction_pg(void **state)
 	assert_int_equal(dialect_rollback(c, &err), 0);
 	assert_false(c->dialect->in_transaction(c));
 	assert_int_equal(dialect_begin(c, &err), 0);
-	exec_ok(c, "COMMIT AND CHAIN");
+	exec1_ok(c, "COMMIT AND CHAIN");
 	assert_true(c->dialect->in_transaction(c));
-	exec_ok(c, "COMMIT");
+	exec1_ok(c, "COMMIT");
 	assert_false(c->dialect->in_transaction(c));
 	c->txn_depth = 0;
 	dialect_disconnect(c);

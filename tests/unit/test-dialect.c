@@ -13,24 +13,10 @@
 #include <sys/wait.h>
 
 #include "unit.h"
+#include "unit-db.h"
 #include "dialect.h"
 
 static char	 sqlite_dir[64];
-
-static struct conn *
-open_url(const char *text)
-{
-	struct url	*url = NULL;
-	struct conn	*conn = NULL;
-	struct err	 err = ERR_INIT;
-
-	if (url_parse(&url, text, &err) != 0)
-		fail_msg("url_parse(%s): %s", text, err.msg);
-	if (dialect_connect(&conn, url, &err) != 0)
-		fail_msg("connect: %s", err.msg);
-	url_free(url);
-	return conn;
-}
 
 static const char *
 pg_url(void)
@@ -46,28 +32,21 @@ pg_url(void)
 static struct conn *
 open_sqlite(const char *name)
 {
-	char	 text[160];
-
-	snprintf(text, sizeof text, "sqlite:///%s/%s", sqlite_dir, name);
-	return open_url(text);
+	return open_sqlite_in(sqlite_dir, name);
 }
 
 static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(sqlite_dir, sizeof sqlite_dir, "/tmp/test-dialect.XXXXXX");
-	return mkdtemp(sqlite_dir) == NULL ? -1 : 0;
+	return unit_tmpdir_make(sqlite_dir, sizeof sqlite_dir, "test-dialect");
 }
 
 static int
 teardown(void **state)
 {
-	char	 cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", sqlite_dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_tmpdir_remove(sqlite_dir);
 }
 
 /* The rows of a one-column query, joined by commas. */
@@ -93,15 +72,6 @@ query_col(struct conn *c, const char *sql, const char *p1, const char *want)
 	rows_free(r);
 }
 
-static void
-exec_ok(struct conn *c, const char *sql)
-{
-	struct err	 err = ERR_INIT;
-
-	if (c->dialect->exec(c, sql, &err) != 0)
-		fail_msg("exec %s: %s", sql, err.msg);
-}
-
 /* Both dialects: exec, query, script errors with file lines, savepoints. */
 static void
 check_common(struct conn *c)
@@ -117,7 +87,7 @@ check_common(struct conn *c)
 	struct err	 err = ERR_INIT;
 	size_t		 nrun;
 
-	exec_ok(c, "CREATE TABLE IF NOT EXISTS probe (x INTEGER)");
+	exec1_ok(c, "CREATE TABLE IF NOT EXISTS probe (x INTEGER)");
 	assert_int_equal(dialect_exec_script(c, "s.sql", script,
 	    strlen(script), &nrun, &err), MG_EDB);
 	assert_int_equal(nrun, 3);
@@ -133,13 +103,13 @@ check_common(struct conn *c)
 
 	/* nested transactions are savepoints */
 	assert_int_equal(dialect_begin(c, &err), 0);
-	exec_ok(c, "INSERT INTO t VALUES (10, 'outer')");
+	exec1_ok(c, "INSERT INTO t VALUES (10, 'outer')");
 	assert_int_equal(dialect_begin(c, &err), 0);
 	assert_int_equal(c->txn_depth, 2);
-	exec_ok(c, "INSERT INTO t VALUES (11, 'inner')");
+	exec1_ok(c, "INSERT INTO t VALUES (11, 'inner')");
 	assert_int_equal(dialect_rollback(c, &err), 0);
 	assert_int_equal(dialect_begin(c, &err), 0);
-	exec_ok(c, "INSERT INTO t VALUES (12, 'inner2')");
+	exec1_ok(c, "INSERT INTO t VALUES (12, 'inner2')");
 	assert_int_equal(dialect_commit(c, &err), 0);
 	assert_int_equal(dialect_commit(c, &err), 0);
 	assert_int_equal(c->txn_depth, 0);
@@ -148,7 +118,7 @@ check_common(struct conn *c)
 
 	/* a rolled back transaction leaves nothing */
 	assert_int_equal(dialect_begin(c, &err), 0);
-	exec_ok(c, "CREATE TABLE gone (x INTEGER)");
+	exec1_ok(c, "CREATE TABLE gone (x INTEGER)");
 	assert_int_equal(dialect_rollback(c, &err), 0);
 	assert_int_not_equal(c->dialect->exec(c, "SELECT * FROM gone", &err),
 	    0);
@@ -231,7 +201,7 @@ test_dialect_sqlite_lock_waits_then_fails(void **state)
 	err_release(&err);
 	/* SQLite closing its descriptors of the file (POSIX locks die) */
 	c = open_sqlite("lock.db");
-	exec_ok(c, "SELECT count(*) FROM sqlite_master");
+	exec1_ok(c, "SELECT count(*) FROM sqlite_master");
 	dialect_disconnect(c);
 	assert_int_equal(b->dialect->lock(b, "migrate_version", 0, &err),
 	    MG_ELOCKED);
@@ -338,19 +308,19 @@ test_dialect_sqlite_lock_commits_each_transaction(void **state)
 	/* one revision: a real transaction, seen by others once committed */
 	assert_int_equal(dialect_begin(a, &err), 0);
 	assert_int_equal(a->txn_depth, 1);
-	exec_ok(a, "CREATE TABLE step (n INTEGER); "
+	exec1_ok(a, "CREATE TABLE step (n INTEGER); "
 	    "INSERT INTO step VALUES (1)");
 	assert_int_equal(dialect_commit(a, &err), 0);
 	assert_int_equal(a->txn_depth, 0);
 	query_col(b, "SELECT n FROM step", NULL, "1");
 	/* the next one */
 	assert_int_equal(dialect_begin(a, &err), 0);
-	exec_ok(a, "INSERT INTO step VALUES (2)");
+	exec1_ok(a, "INSERT INTO step VALUES (2)");
 	assert_int_equal(dialect_commit(a, &err), 0);
 	query_col(b, "SELECT n FROM step ORDER BY n", NULL, "1,2");
 	/* one that fails undoes itself only, and the lock stays */
 	assert_int_equal(dialect_begin(a, &err), 0);
-	exec_ok(a, "INSERT INTO step VALUES (3)");
+	exec1_ok(a, "INSERT INTO step VALUES (3)");
 	assert_int_equal(dialect_rollback(a, &err), 0);
 	query_col(b, "SELECT n FROM step ORDER BY n", NULL, "1,2");
 	assert_true(a->locked);
@@ -369,13 +339,13 @@ test_dialect_sqlite_lock_outside_transaction(void **state)
 	struct err	 err = ERR_INIT;
 
 	(void)state;
-	exec_ok(c, "PRAGMA foreign_keys = ON");
+	exec1_ok(c, "PRAGMA foreign_keys = ON");
 	assert_int_equal(c->dialect->lock(c, "migrate_version", 0, &err), 0);
 	/* a no-op inside a transaction, as under the old BEGIN IMMEDIATE */
-	exec_ok(c, "PRAGMA foreign_keys = OFF");
+	exec1_ok(c, "PRAGMA foreign_keys = OFF");
 	query_col(c, "PRAGMA foreign_keys", NULL, "0");
 	/* VACUUM refuses to run in a transaction */
-	exec_ok(c, "CREATE TABLE v (x INTEGER); VACUUM");
+	exec1_ok(c, "CREATE TABLE v (x INTEGER); VACUUM");
 	assert_int_equal(c->dialect->unlock(c, "migrate_version", &err), 0);
 	dialect_disconnect(c);
 }
@@ -395,7 +365,7 @@ test_dialect_sqlite_unlock_keeps_sqlite_locks(void **state)
 	int		 fd;
 
 	(void)state;
-	exec_ok(b, "CREATE TABLE k (x INTEGER)");
+	exec1_ok(b, "CREATE TABLE k (x INTEGER)");
 	assert_int_equal(dialect_begin(b, &err), 0);
 	query_col(b, "SELECT count(*) FROM k", NULL, "0");	/* SHARED */
 	assert_int_equal(a->dialect->lock(a, "migrate_version", 0, &err), 0);
@@ -440,12 +410,12 @@ test_dialect_sqlite_failed_commit_ends_transaction(void **state)
 	struct err	 err = ERR_INIT;
 
 	(void)state;
-	exec_ok(c, "PRAGMA foreign_keys = ON");
-	exec_ok(c, "CREATE TABLE p (id INTEGER PRIMARY KEY); "
+	exec1_ok(c, "PRAGMA foreign_keys = ON");
+	exec1_ok(c, "CREATE TABLE p (id INTEGER PRIMARY KEY); "
 	    "CREATE TABLE ch (p_id INTEGER REFERENCES p (id) "
 	    "DEFERRABLE INITIALLY DEFERRED)");
 	assert_int_equal(dialect_begin(c, &err), 0);
-	exec_ok(c, "INSERT INTO ch VALUES (42)");
+	exec1_ok(c, "INSERT INTO ch VALUES (42)");
 	/* SQLite refuses the COMMIT and keeps the transaction open */
 	assert_int_equal(dialect_commit(c, &err), MG_EDB);
 	assert_non_null(strstr(err.msg, "FOREIGN KEY constraint failed"));
@@ -464,7 +434,7 @@ test_dialect_sqlite_memory(void **state)
 	struct err	 err = ERR_INIT;
 
 	(void)state;
-	exec_ok(c, "CREATE TABLE m (x INTEGER); INSERT INTO m VALUES (7)");
+	exec1_ok(c, "CREATE TABLE m (x INTEGER); INSERT INTO m VALUES (7)");
 	query_col(c, "SELECT x FROM m", NULL, "7");
 	/* no other process can open it: the lock is there for the asking */
 	assert_int_equal(c->dialect->lock(c, "migrate_version", 0, &err), 0);
@@ -484,14 +454,14 @@ test_dialect_pg_exec_query_and_errors(void **state)
 	(void)state;
 	assert_string_equal(c->dialect->name, "postgresql");
 	assert_true(c->server_version_num >= 150000);
-	exec_ok(c, "DROP TABLE IF EXISTS t, probe");
+	exec1_ok(c, "DROP TABLE IF EXISTS t, probe");
 	check_common(c);
 	assert_int_equal(c->dialect->exec(c, "SELECT 1/0", &err), MG_EDB);
 	assert_string_equal(err.sqlstate, "22012");
 	assert_string_equal(err.msg, "division by zero (SQLSTATE 22012)");
 	err_release(&err);
 	query_col(c, "SELECT $1::int + 1", "41", "42");
-	exec_ok(c, "DROP TABLE t, probe");
+	exec1_ok(c, "DROP TABLE t, probe");
 	dialect_disconnect(c);
 }
 
@@ -503,11 +473,11 @@ test_dialect_pg_literal_survives_nonstandard_strings(void **state)
 	static const char evil[] = "x\\'; SELECT 'pwned";
 
 	(void)state;
-	exec_ok(c, "SET standard_conforming_strings = off");
+	exec1_ok(c, "SET standard_conforming_strings = off");
 	strbuf_addstr(&sql, "SELECT ");
 	c->dialect->quote_literal(&sql, evil);
 	query_col(c, sql.buf, NULL, evil);
-	exec_ok(c, "SET standard_conforming_strings = on");
+	exec1_ok(c, "SET standard_conforming_strings = on");
 	query_col(c, sql.buf, NULL, evil);
 	strbuf_release(&sql);
 	dialect_disconnect(c);
