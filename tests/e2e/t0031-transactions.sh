@@ -92,51 +92,6 @@ DROP TABLE p1;" "Transactional: no"
 	    "DROP TABLE t3;"
 }
 
-# hold_lock SECONDS: from the background, hold a write lock on t1 of $db
-# (PostgreSQL: ACCESS EXCLUSIVE; SQLite: the database's write lock) for
-# SECONDS; returns once it is held. stop_holder ends it at once and waits
-# for it.
-hold_lock() {
-	rm -f held
-	case $d in
-	pg)	PGAPPNAME=t31_holder psql -X -q -d "$db" -c "BEGIN;
-		    LOCK TABLE t1 IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep($1);
-		    COMMIT" >holder.out 2>&1 &
-		holder=$! ;;
-	sqlite)	# sleeps SECONDS, or less once stop_holder touches release
-		rm -f release
-		_n=$(awk "BEGIN { print int($1 * 20) }")
-		printf "BEGIN IMMEDIATE;\nINSERT INTO t1 VALUES (9);\n.shell touch held\n.shell i=0; while [ ! -e release ] && [ \$i -lt %s ]; do sleep 0.05; i=\$((i + 1)); done\nCOMMIT;\n" \
-		    "$_n" | sqlite3 "$db" >holder.out 2>&1 &
-		holder=$! ;;
-	esac
-	_i=0
-	while :; do
-		case $d in
-		pg)	[ "$(q "SELECT count(*) FROM pg_locks l JOIN pg_class c
-			    ON c.oid = l.relation WHERE c.relname = 't1' AND
-			    l.mode = 'AccessExclusiveLock' AND l.granted")" = 1 ] &&
-			    break ;;
-		sqlite)	[ -e held ] && break ;;
-		esac
-		_i=$((_i + 1))
-		[ $_i -lt 200 ] || { echo "the holder took no lock"; return 1; }
-		sleep 0.02
-	done
-}
-stop_holder() {
-	[ -n "${holder:-}" ] || return 0
-	if [ $d = pg ]; then
-		psql -X -q -At -d postgres -c "SELECT pg_terminate_backend(pid)
-		    FROM pg_stat_activity WHERE application_name = 't31_holder'" \
-		    >/dev/null 2>&1 || true
-	else
-		touch release
-	fi
-	wait "$holder" 2>/dev/null || true
-	holder=
-}
-
 # Milliseconds since the epoch.
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
@@ -538,13 +493,13 @@ test_expect_timed "pg: a CREATE INDEX CONCURRENTLY that timed out is not retried
 	    "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_t1_id ON t1 (id);" \
 	    "DROP INDEX CONCURRENTLY ix_t1_id;" "Transactional: no"
 	# a writer that stays in its transaction: the build waits for it
-	PGAPPNAME=t31_holder psql -X -q -d "$db" -c "BEGIN;
+	PGAPPNAME=t0031_holder psql -X -q -d "$db" -c "BEGIN;
 	    INSERT INTO t1 VALUES (1); SELECT pg_sleep(5); COMMIT" \
 	    >holder.out 2>&1 &
 	holder=$!
 	trap stop_holder EXIT
 	until [ "$(q "SELECT count(*) FROM pg_stat_activity
-	    WHERE application_name = ${sq}t31_holder$sq
+	    WHERE application_name = ${sq}t0031_holder$sq
 	    AND state = ${sq}active$sq")" = 1 ]; do sleep 0.05; done
 	run_migrate 1 upgrade head
 	stop_holder

@@ -61,48 +61,6 @@ tables() {
 	esac
 }
 
-# hold_lock SECONDS: another session holds what the next step needs
-# (SQLite: the write lock of the file; PostgreSQL: table t1) until
-# stop_holder or SECONDS.
-hold_lock() {
-	rm -f held release
-	case $d in
-	pg)	PGAPPNAME=t75_holder psql -X -q -d "$db" -c "BEGIN;
-		    LOCK TABLE t1 IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep($1);
-		    COMMIT" >holder.out 2>&1 &
-		holder=$! ;;
-	sqlite)	_n=$(awk "BEGIN { print int($1 * 20) }")
-		printf "BEGIN IMMEDIATE;\nINSERT INTO t1 VALUES (9);\n.shell touch held\n.shell i=0; while [ ! -e release ] && [ \$i -lt %s ]; do sleep 0.05; i=\$((i + 1)); done\nCOMMIT;\n" \
-		    "$_n" | sqlite3 "$db" >holder.out 2>&1 &
-		holder=$! ;;
-	esac
-	_i=0
-	while :; do
-		case $d in
-		pg)	[ "$(q "SELECT count(*) FROM pg_locks l JOIN pg_class c
-			    ON c.oid = l.relation WHERE c.relname = 't1' AND
-			    l.mode = 'AccessExclusiveLock' AND l.granted")" = 1 ] &&
-			    break ;;
-		sqlite)	[ -e held ] && break ;;
-		esac
-		_i=$((_i + 1))
-		[ $_i -lt 200 ] || { echo "the holder took no lock"; return 1; }
-		sleep 0.02
-	done
-}
-stop_holder() {
-	[ -n "${holder:-}" ] || return 0
-	if [ $d = pg ]; then
-		psql -X -q -At -d postgres -c "SELECT pg_terminate_backend(pid)
-		    FROM pg_stat_activity WHERE application_name = 't75_holder'" \
-		    >/dev/null 2>&1 || true
-	else
-		touch release
-	fi
-	wait "$holder" 2>/dev/null || true
-	holder=
-}
-
 ONE="transaction_per_migration = false"
 
 for d in sqlite pg; do
