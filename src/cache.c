@@ -3,11 +3,13 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -116,4 +118,47 @@ cache_write(const char *path, const struct strbuf *parts, size_t nparts)
 done:
 	strbuf_release(&tmp);
 	return rc;
+}
+
+void
+cache_evict(const char *path)
+{
+	static const char *const ours[] = {
+		"headers-", "sqlite-", "postgres-", "live-"
+	};
+	struct strbuf	 dir = STRBUF_INIT;
+	struct dirent	*e;
+	struct stat	 st;
+	const char	*slash = strrchr(path, '/');
+	DIR		*d;
+	time_t		 old = time(NULL) - (time_t)CACHE_DAYS * 24 * 3600;
+	size_t		 i;
+
+	if (slash == NULL)
+		return;
+	strbuf_add(&dir, path, (size_t)(slash - path));
+	if ((d = opendir(dir.len > 0 ? dir.buf : "/")) == NULL) {
+		strbuf_release(&dir);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		for (i = 0; i < sizeof ours / sizeof ours[0]; i++) {
+			if (strncmp(e->d_name, ours[i], strlen(ours[i])) == 0)
+				break;
+		}
+		if (i == sizeof ours / sizeof ours[0] ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+		    st.st_mtime >= old)
+			continue;
+		(void)unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+	strbuf_release(&dir);
+}
+
+void
+cache_touch(const char *path)
+{
+	(void)utimensat(AT_FDCWD, path, NULL, 0);
 }

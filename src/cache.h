@@ -35,4 +35,16 @@ int	cache_read(struct strbuf *out, struct stat *st, const char *path,
 int	cache_write(const char *path, const struct strbuf *parts,
 	    size_t nparts);
 
+/*
+ * The files of ours in the folder of path (headers-*, sqlite-*,
+ * postgres-*, live-*) unused for CACHE_DAYS days, removed: a model, a
+ * database or a set of version folders long gone leaves its file
+ * behind, and nothing else would remove it. Called when a file is
+ * written (a miss), not on every run.
+ */
+#define CACHE_DAYS	30
+void	cache_evict(const char *path);
+/* path marked used now (its mtime), for cache_evict. */
+void	cache_touch(const char *path);
+
 #endif

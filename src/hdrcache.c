@@ -328,6 +328,8 @@ hdrcache_load(struct hdrcache *hc, size_t ndirs)
 	/* the earlier of when it says it was made and when it was written */
 	mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	hc->trust = (made < mtime ? made : mtime) - HDRCACHE_SLACK;
+	/* used: kept from cache_evict (read above, so the trust holds) */
+	cache_touch(hc->path);
 	return 0;
 bad:
 	xfree(hc->buf);

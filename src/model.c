@@ -511,6 +511,7 @@ model_tape_load(struct schema **out, const char *path,
 		goto bad;
 	if (only.n > 0)
 		model_unscratch(*out, only.v[0], target);
+	cache_touch(path);
 	rc = 0;
 	goto done;
 bad:
@@ -534,7 +535,8 @@ model_tape_store(const char *path, const struct strbuf *source,
 	    (unsigned long long)xxh64(tape->buf, tape->len, 0), source->len);
 	parts[1] = *source;
 	parts[2] = *tape;
-	(void)cache_write(path, parts, 3);
+	if (cache_write(path, parts, 3) == 0)
+		cache_evict(path);
 	strbuf_release(&parts[0]);
 }
 

@@ -156,6 +156,47 @@ test_expect_success "on the corpus a replayed reflection says what a cold one sa
 	done
 '
 
+test_expect_success "files unused for 30 days go when a file is written; a file read is used" '
+	export XDG_CACHE_HOME=$PWD/xdg
+	new_db evict
+	project "CREATE TABLE t (id integer PRIMARY KEY, a text);"
+	write_rev r1 "" "one" "SELECT 1;" "SELECT 1;"
+	run_migrate 0 diff
+	run_migrate 0 heads
+	ls xdg/migrate/headers-* >/dev/null
+	c=xdg/migrate
+	live=$(live_tape)
+	for f in sqlite-0ld.tape live-sqlite-0ld.tape postgres-0ld.tape \
+	    headers-0ld sqlite-3.40.1-0ld.db notes.txt; do
+		echo old >"$c/$f"
+		touch -d "40 days ago" "$c/$f"
+	done
+	echo new >"$c/sqlite-new.tape"
+	touch -d "20 days ago" "$c/sqlite-new.tape"
+	# the tapes and header cache in use, unused for 40 days too
+	touch -d "40 days ago" "$c"/headers-[!0]* "$live" "$c"/sqlite-3*.tape
+	# read: marked used, nothing written, nothing removed
+	run_migrate 0 diff
+	run_migrate 0 heads
+	test -e "$c/headers-0ld"
+	for f in "$c"/headers-[!0]* "$live" "$c"/sqlite-3*.tape; do
+		test "$(stat -c %Y "$f")" -gt "$(($(date +%s) - 60))"
+	done
+	# a schema change: the live tape written again, and the old go
+	q "CREATE TABLE u (id integer)"
+	run_migrate 0 diff
+	expect_grep "DROP TABLE" out
+	ls "$c" | LC_ALL=C sort >left
+	for f in sqlite-0ld.tape live-sqlite-0ld.tape postgres-0ld.tape \
+	    headers-0ld sqlite-3.40.1-0ld.db; do
+		! grep -qx "$f" left
+	done
+	grep -qx notes.txt left
+	grep -qx sqlite-new.tape left
+	test "$(grep -c "^headers-" left)" = 1
+	test "$(grep -c "^live-sqlite-" left)" = 1
+'
+
 test_expect_success "pg: the live database is reflected every time" '
 	d=pg
 	export XDG_CACHE_HOME=$PWD/xdg
