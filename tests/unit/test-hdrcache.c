@@ -215,7 +215,7 @@ test_hdrcache_roundtrip(void **state)
 		old_stat(&sts[i], i, AGE);
 	fill(fx, sts);
 	assert_int_equal(stat(fx->cache, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(st.st_mode & 07777, 0600);	/* private: mkstemp */
 	assert_int_equal(hdrcache_new(&hc, fx->cache, dirs, 1, 0, &err), 0);
 	for (i = 0; i < 3; i++) {
 		got = hdrcache_get(hc, 0, names[i], "/the/path.sql", &sts[i]);
