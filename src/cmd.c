@@ -423,9 +423,13 @@ cmd_format_rev_verbose(struct strbuf *out, const struct graph *g,
     const struct rev *r, const struct revset *current)
 {
 	const struct script	*s = r->script;
-	const char		*p, *nl, *c, *end = s->text + s->len;
+	const char		*p, *nl, *c, *end;
 	size_t			 len;
 
+	/* the header cache gives no body: the caller loads it first */
+	if (s->text == NULL)
+		BUG("the verbose entry of %s before its body is loaded", r->id);
+	end = s->text + s->len;
 	/* Alembic's log entry: "(head)" for no children, (current) last */
 	strbuf_addf(out, "Rev: %s%s%s%s%s\n", r->id,
 	    r->nchildren == 0 ? " (head)" : "",
