@@ -47,11 +47,12 @@ project() {
 	export XDG_CACHE_HOME
 }
 
-# The cache file's inode and mtime: the same when it was not rewritten.
+# The cache file's inode and contents: the same when it was not written
+# again (a write is a new file renamed over it; a read touches its mtime).
 cache_id() {
 	set -- xdg/migrate/headers-*
 	test $# = 1 && test -f "$1"
-	stat -c '%i %Y.%y' "$1"
+	echo "$(stat -c %i "$1") $(cksum <"$1")"
 }
 
 # heads_are "ID..." : out lists exactly these heads, in any order.
