@@ -113,26 +113,72 @@ cache_write(const char *path, const struct strbuf *parts, size_t nparts)
 	}
 	if (close(fd) != 0 || i < nparts || rename(tmp.buf, path) != 0)
 		(void)unlink(tmp.buf);
-	else
+	else {
 		rc = 0;
+		cache_evict(path);	/* a write: the time to look */
+	}
 done:
 	strbuf_release(&tmp);
 	return rc;
 }
 
+/*
+ * Whether name is one that migrate gives its cache files: headers-HEX,
+ * sqlite-VERSION-HEX.tape (.db: the model caches of older versions),
+ * postgres-VERSION-HEX.tape, live-DIALECT-HEX.tape, HEX 16 or 32 hex
+ * digits; or one of those with the suffix of a temporary file (.XXXXXX
+ * of mkstemp, .PID.tmp of older versions). A file of the user's own in
+ * the folder never is.
+ */
+static int
+cache_is_ours(const char *name)
+{
+	static const char *const prefixes[] = {
+		"headers-", "sqlite-", "postgres-", "live-"
+	};
+	const char	*h, *rest;
+	size_t		 i, n;
+
+	for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			break;
+	}
+	if (i == sizeof prefixes / sizeof prefixes[0])
+		return 0;
+	/* the hex is after the last '-' (a version has none) */
+	h = strrchr(name, '-') + 1;
+	n = strspn(h, "0123456789abcdef");
+	if (n != 16 && n != 32)
+		return 0;
+	rest = h + n;
+	if (i == 0 && *rest != '\0' && *rest != '.')
+		return 0;
+	if (strncmp(rest, ".tape", 5) == 0)
+		rest += 5;
+	else if (strncmp(rest, ".db", 3) == 0)
+		rest += 3;
+	else if (i != 0)
+		return 0;
+	if (*rest == '\0')
+		return 1;
+	/* a temporary file's suffix */
+	n = strspn(rest + 1, "0123456789");
+	if (n > 0 && strcmp(rest + 1 + n, ".tmp") == 0)
+		return 1;
+	n = strspn(rest + 1, "0123456789abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	return n == 6 && rest[7] == '\0';
+}
+
 void
 cache_evict(const char *path)
 {
-	static const char *const ours[] = {
-		"headers-", "sqlite-", "postgres-", "live-"
-	};
 	struct strbuf	 dir = STRBUF_INIT;
 	struct dirent	*e;
 	struct stat	 st;
 	const char	*slash = strrchr(path, '/');
 	DIR		*d;
 	time_t		 old = time(NULL) - (time_t)CACHE_DAYS * 24 * 3600;
-	size_t		 i;
 
 	if (slash == NULL)
 		return;
@@ -142,11 +188,7 @@ cache_evict(const char *path)
 		return;
 	}
 	while ((e = readdir(d)) != NULL) {
-		for (i = 0; i < sizeof ours / sizeof ours[0]; i++) {
-			if (strncmp(e->d_name, ours[i], strlen(ours[i])) == 0)
-				break;
-		}
-		if (i == sizeof ours / sizeof ours[0] ||
+		if (!cache_is_ours(e->d_name) ||
 		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 		    !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 		    st.st_mtime >= old)

@@ -30,17 +30,20 @@ int	cache_read(struct strbuf *out, struct stat *st, const char *path,
  * path written as parts[0], parts[1] ... one after the other, through a
  * temporary file of a name no other process picks (mkstemp) renamed over
  * it, so that a reader sees the old file or the new one, whole; its folder
- * made as cache_mkdir does. -1 when it cannot be (nothing is left).
+ * made as cache_mkdir does, and cache_evict run on it after. -1 when it
+ * cannot be (nothing is left).
  */
 int	cache_write(const char *path, const struct strbuf *parts,
 	    size_t nparts);
 
 /*
- * The files of ours in the folder of path (headers-*, sqlite-*,
- * postgres-*, live-*) unused for CACHE_DAYS days, removed: a model, a
- * database or a set of version folders long gone leaves its file
- * behind, and nothing else would remove it. Called when a file is
- * written (a miss), not on every run.
+ * The cache files of migrate's making in the folder of path (by their
+ * names: headers-HEX, sqlite-*-HEX.tape, postgres-*-HEX.tape,
+ * live-*-HEX.tape, and their temporary files) unused for CACHE_DAYS days,
+ * removed: a model, a database or a set of version folders long gone
+ * leaves its file behind, and nothing else would remove it. cache_write
+ * calls it after each write (a miss), not on every run; no other file
+ * of the folder is touched.
  */
 #define CACHE_DAYS	30
 void	cache_evict(const char *path);

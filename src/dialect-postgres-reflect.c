@@ -677,11 +677,15 @@ pg_reflect_indexes(struct pg_reflect_ctx *ctx, struct err *err)
 	    /*
 	     * the default operator class of the column's type, as
 	     * pg_get_indexdef leaves it unsaid: its own, or for varchar
-	     * (which has none) text's, which it is binary-coercible to
+	     * text's, which it is binary-coercible to, while varchar has
+	     * none of its own for the method (btree_gin adds one for gin)
 	     */
 	    " AND opc.opcdefault AND (opc.opcintype = ta.atttypid"
 	    " OR (ta.atttypid = 'pg_catalog.varchar'::pg_catalog.regtype"
-	    " AND opc.opcintype = 'pg_catalog.text'::pg_catalog.regtype))";
+	    " AND opc.opcintype = 'pg_catalog.text'::pg_catalog.regtype"
+	    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_opclass vo"
+	    " WHERE vo.opcmethod = opc.opcmethod AND vo.opcdefault"
+	    " AND vo.opcintype = ta.atttypid)))";
 	static const char	 nulls15[] =
 	    " AND NOT i.indnullsnotdistinct";
 	static const char	 tail[] =

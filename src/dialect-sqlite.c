@@ -619,12 +619,42 @@ sqlite_foreign_key_check(struct conn *conn, struct err *err)
 	return rc;
 }
 
+/* The desc column of PRAGMA index_xinfo of the index named (quoted). */
+static int
+sqlite_reflect_source_desc(struct strbuf *source, struct sqlite_conn *c,
+    const char *quoted, struct err *err)
+{
+	struct strbuf	 sql = STRBUF_INIT;
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	strbuf_addf(&sql, "SELECT desc FROM pragma_index_xinfo(%s, 'main')",
+	    quoted);
+	if (sqlite3_prepare_v2(c->db, sql.buf, -1, &stmt, NULL) != SQLITE_OK) {
+		rc = sqlite_error(err, c->db, sql.buf, NULL);
+		strbuf_release(&sql);
+		return rc;
+	}
+	strbuf_addstr(source, "desc");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		strbuf_addf(source, " %d", sqlite3_column_int(stmt, 0));
+	strbuf_addch(source, '\n');
+	rc = rc == SQLITE_DONE ? 0 : sqlite_error(err, c->db, sql.buf, NULL);
+	sqlite3_finalize(stmt);
+	strbuf_release(&sql);
+	return rc;
+}
+
 /*
  * What SQLite's reflection reads (see dialect.h): every row of
  * sqlite_schema, a cell as its length and bytes ("-" for NULL), after
- * the library's version and source; the PRAGMAs it runs are computed
- * from those rows by the library alone. The name: the main database's
- * file, as SQLite resolved it.
+ * the library's version, source and compile options; the PRAGMAs it runs
+ * are computed from those rows by the library alone, but for one thing
+ * the file's header says: a file of schema format 1 to 3 (SQLite before
+ * 3.7.10 made them) keeps no index column DESC, and VACUUM makes it 4
+ * without a row changing. So, when an index says DESC, what index_xinfo
+ * says of the first one. The name: the main database's file, as SQLite
+ * resolved it.
  */
 static int
 sqlite_reflect_source(struct strbuf *name, struct strbuf *source,
@@ -633,14 +663,17 @@ sqlite_reflect_source(struct strbuf *name, struct strbuf *source,
 	static const char	 sql[] =
 	    "SELECT type, name, tbl_name, sql FROM sqlite_schema";
 	struct sqlite_conn	*c = (struct sqlite_conn *)conn;
+	struct strbuf		 desc = STRBUF_INIT;
 	sqlite3_stmt		*stmt;
-	const char		*file, *text;
+	const char		*file, *text, *opt, *type, *iname;
 	int			 rc, i, n;
 
 	file = sqlite3_db_filename(c->db, "main");
 	strbuf_addstr(name, file != NULL ? file : "");
 	strbuf_addf(source, "sqlite %s %s\n", sqlite3_libversion(),
 	    sqlite3_sourceid());
+	for (i = 0; (opt = sqlite3_compileoption_get(i)) != NULL; i++)
+		strbuf_addf(source, "%s\n", opt);
 	if (sqlite3_prepare_v2(c->db, sql, -1, &stmt, NULL) != SQLITE_OK)
 		return sqlite_error(err, c->db, sql, NULL);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -653,11 +686,21 @@ sqlite_reflect_source(struct strbuf *name, struct strbuf *source,
 			n = sqlite3_column_bytes(stmt, i);
 			strbuf_addf(source, "%d:", n);
 			strbuf_add(source, text, (size_t)n);
+			/* an index of DESC (or of a name with desc in it) */
+			if (i == 3 && desc.len == 0 && (type = (const char *)
+			    sqlite3_column_text(stmt, 0)) != NULL &&
+			    strcmp(type, "index") == 0 &&
+			    (iname = (const char *)sqlite3_column_text(stmt,
+			    1)) != NULL && strcasestr(text, "desc") != NULL)
+				dialect_quote_literal_std(&desc, iname);
 		}
 		strbuf_addch(source, '\n');
 	}
 	rc = rc == SQLITE_DONE ? 0 : sqlite_error(err, c->db, sql, NULL);
 	sqlite3_finalize(stmt);
+	if (rc == 0 && desc.len > 0)
+		rc = sqlite_reflect_source_desc(source, c, desc.buf, err);
+	strbuf_release(&desc);
 	return rc;
 }
 

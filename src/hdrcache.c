@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -38,6 +39,10 @@
 #include "hdrcache.h"
 #include "util/sha256.h"
 #include "util/xxh64.h"
+
+/* the largest cache file read: 4 GiB, or what a size_t holds */
+#define HDRCACHE_MAX	((size_t)((uint64_t)SIZE_MAX < (uint64_t)1 << 32 ? \
+	    (uint64_t)SIZE_MAX : (uint64_t)1 << 32))
 
 /*
  * Bump the digit whenever what a header parses to changes (script.c:
@@ -311,7 +316,7 @@ hdrcache_load(struct hdrcache *hc, size_t ndirs)
 	int64_t		 mtime, made;
 
 	/* ours, not through a link: one could point anywhere */
-	if (cache_read(&file, &st, hc->path, (size_t)1 << 32) != 0 ||
+	if (cache_read(&file, &st, hc->path, HDRCACHE_MAX) != 0 ||
 	    file.len < hc->key.len + 8 + 4 + 8) {
 		strbuf_release(&file);
 		return -1;

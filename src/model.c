@@ -535,8 +535,7 @@ model_tape_store(const char *path, const struct strbuf *source,
 	    (unsigned long long)xxh64(tape->buf, tape->len, 0), source->len);
 	parts[1] = *source;
 	parts[2] = *tape;
-	if (cache_write(path, parts, 3) == 0)
-		cache_evict(path);
+	(void)cache_write(path, parts, 3);
 	strbuf_release(&parts[0]);
 }
 

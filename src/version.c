@@ -778,7 +778,12 @@ version_exec_step(struct version *v, const struct step *s,
 			    stmts->v[i].sql);
 			rc = v->dialect->exec(v->conn, sql.buf, err);
 			strbuf_release(&sql);
-			if (v->dialect->in_transaction(v->conn))
+			/*
+			 * done, BEGIN ran (a script's own COMMIT first may
+			 * have ended it: then as with a BEGIN of its own);
+			 * failed, the transaction may be left to roll back
+			 */
+			if (rc == 0 || v->dialect->in_transaction(v->conn))
 				v->conn->txn_depth++;
 		} else
 			rc = v->dialect->exec(v->conn, stmts->v[i].sql, err);

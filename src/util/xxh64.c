@@ -41,10 +41,13 @@ xxh64_u64at(const unsigned char *p)
 uint64_t
 xxh64(const void *data, size_t len, uint64_t seed)
 {
-	const unsigned char	*p = data, *end = p + len;
+	const unsigned char	*p, *end;
 	uint64_t		 h, v1, v2, v3, v4;
 	uint32_t		 k;
 
+	/* no pointer arithmetic on NULL, even + 0 */
+	p = data != NULL ? data : (const void *)"";
+	end = p + len;
 	if (len >= 32) {
 		v1 = seed + P1 + P2;
 		v2 = seed + P2;

@@ -226,7 +226,7 @@ expect_tables() {
 		has_table "$_t" || { echo "table $_t missing"; return 1; }
 	done
 	for _t in ${2:-}; do
-		! has_table "$_t" || { echo "table $_t present"; return 1; }
+		! has_table "$_t" || { echo "table $_t present"; return 1; } || false
 	done
 }
 

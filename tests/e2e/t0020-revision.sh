@@ -653,7 +653,7 @@ test_expect_success 'edit REV runs $EDITOR on the script path' '
 	test ! -s out
 	is "$(cat argc)" 1
 	is "$(tail -n 1 $V/a1_step_a1.sql)" "-- edited"
-	! grep -q edited $V/b2_step_b2.sql
+	! grep -q edited $V/b2_step_b2.sql || false
 	EDITOR="$ed" run_migrate 0 edit net@head
 	is "$(tail -n 1 $V/b2_step_b2.sql)" "-- edited"
 	EDITOR="$ed" run_migrate 0 edit head

@@ -137,7 +137,7 @@ for d in sqlite pg; do
 		test "$n" = 13
 		expect_grep "${R2}_rev.sql:$n: $(missing_msg)" err
 		expect_grep "Running upgrade  -> $R1, create t1" err
-		! grep -F "$R3" err
+		! grep -F "$R3" err || false
 		expect_rows "$R1"
 		expect_tables "t1" "t2 t2b t3"
 		expect_history "$R1|upgrade|ok|1"
@@ -148,7 +148,7 @@ for d in sqlite pg; do
 		run_migrate 1 upgrade head
 		sed -i "s/INSERT INTO missing_table VALUES (1);/INSERT INTO t2 VALUES (1);/" $F2
 		run_migrate 0 upgrade head
-		! grep -F "upgrade  -> $R1" err
+		! grep -F "upgrade  -> $R1" err || false
 		expect_rows "$R3"
 		expect_tables "t1 t2 t2b t3"
 		test "$(q "SELECT id FROM t2")" = 1
@@ -193,7 +193,7 @@ DELETE FROM missing_table;"
 		test "$n" = 12 || { echo "line $n"; false; }
 		expect_grep "${R2}_rev.sql:12: $(missing_msg)" err
 		expect_grep "Running downgrade $R3 -> $R2, create t3" err
-		! grep -F "Running downgrade $R1" err
+		! grep -F "Running downgrade $R1" err || false
 		expect_rows "$R2"
 		# the DROP TABLE t2 before the failure is rolled back
 		expect_tables "t1 t2" "t3"
@@ -284,7 +284,7 @@ $R3|upgrade|ok|1"
 		run_migrate 0 downgrade $R1
 		expect_tables "t1" "p1 p2 p3 t3"
 		run_migrate 0 upgrade head
-		! grep -F Resuming err
+		! grep -F Resuming err || false
 		expect_tables "t1 p1 p2 p3 t3"
 	'
 
@@ -297,10 +297,10 @@ $R3|upgrade|ok|1"
 			sed -e "$change" \
 			    -e "s/INSERT INTO missing_table VALUES (1);/CREATE TABLE p3 (id INTEGER);/" \
 			    orig.sql >$F2
-			! cmp -s orig.sql $F2
+			! cmp -s orig.sql $F2 || false
 			run_migrate 1 upgrade head
 			expect_grep "${R2}_rev.sql: revision $R2 failed part-way on its last run, after 2 statements, and those statements have changed since" err
-			! grep -F Resuming err
+			! grep -F Resuming err || false
 			expect_rows "$R1"
 			expect_tables "t1 p1 p2" "p2b p3 t3"
 			expect_history "$R1|upgrade|ok|1
@@ -326,7 +326,7 @@ CREATE TABLE p1 (id INTEGER);" "DROP TABLE p1;" "Transactional: no"
 		write_rev $R2 $R1 "bad first" "CREATE TABLE p0 (id INTEGER);
 CREATE TABLE p1 (id INTEGER);" "DROP TABLE p1;" "Transactional: no"
 		run_migrate 0 upgrade head
-		! grep -F Resuming err
+		! grep -F Resuming err || false
 		expect_tables "t1 p0 p1 t3"
 		expect_rows "$R3"
 	'
@@ -387,10 +387,10 @@ $R2|downgrade|partial|2"
 		test $t -lt 2000
 		expect_grep "$(locked_msg)" err
 		[ $d = sqlite ] || expect_grep "${R2}_rev.sql:9: $(locked_msg)" err
-		! grep -F retry err
+		! grep -F retry err || false
 		expect_rows "$R1"
 		expect_tables "t1" "t2"
-		! has_column t1 c
+		! has_column t1 c || false
 		expect_history "$R1|upgrade|ok|1"
 	'
 
@@ -407,7 +407,7 @@ $R2|downgrade|partial|2"
 		echo "failed after $t ms"
 		test $t -lt 2500
 		expect_grep "$R2: lock_timeout, retry 1 of 1" err
-		! grep -F "retry 2" err
+		! grep -F "retry 2" err || false
 		expect_grep "$(locked_msg)" err
 		expect_rows "$R1"
 		expect_tables "t1" "t2"
@@ -505,7 +505,7 @@ test_expect_timed "pg: a CREATE INDEX CONCURRENTLY that timed out is not retried
 	stop_holder
 	expect_grep "${R2}_rev.sql:9: canceling statement due to lock timeout" err
 	expect_grep "invalid index left behind: ix_t1_id (DROP INDEX CONCURRENTLY it before retrying)" err
-	! grep -q "retry" err
+	! grep -q "retry" err || false
 	expect_rows "$R1"
 	test "$(q "SELECT count(*) FROM pg_index WHERE NOT indisvalid
 	    AND indexrelid = ${sq}ix_t1_id${sq}::regclass")" = 1

@@ -98,7 +98,7 @@ test_expect_success 'a cache hit gives what reading the scripts gives' '
 			ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 			    strace -f -e trace=open,openat -o trace.txt \
 			    "$MIGRATE" $cmd >/dev/null
-			! grep "\\.sql\"" trace.txt
+			! grep "\\.sql\"" trace.txt || false
 		done
 	fi
 '
@@ -170,7 +170,7 @@ test_expect_success 'a damaged or cut cache file is passed by, and made again' '
 	run_migrate 0 history
 	cmp cold.out out
 	cache_id >id2
-	! cmp -s id1 id2
+	! cmp -s id1 id2 || false
 	# and it was made whole again: the next run leaves it
 	run_migrate 0 history
 	cache_id >id3

@@ -196,7 +196,7 @@ test_expect_success "a tape replays under another filter (the filter is applied 
 	write_ini "exclude_tables = tmp_*"
 	run_migrate 0 diff
 	expect_grep "keep" out
-	! grep -q "tmp_x" out
+	! grep -q "tmp_x" out || false
 	cmp before "$tape"
 '
 

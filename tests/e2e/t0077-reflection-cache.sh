@@ -166,35 +166,65 @@ test_expect_success "files unused for 30 days go when a file is written; a file 
 	ls xdg/migrate/headers-* >/dev/null
 	c=xdg/migrate
 	live=$(live_tape)
-	for f in sqlite-0ld.tape live-sqlite-0ld.tape postgres-0ld.tape \
-	    headers-0ld sqlite-3.40.1-0ld.db notes.txt; do
+	h32=0123456789abcdef0123456789abcdef
+	h16=fedcba9876543210
+	# files of the making of migrate, and files of the user beside them
+	gone="sqlite-3.40.1-$h32.tape live-sqlite-$h16.tape
+	    postgres-150018-$h32.tape headers-$h32 sqlite-3.40.1-$h32.db
+	    headers-$h32.a1B2c3 sqlite-3.40.1-$h32.tape.123.tmp"
+	kept="notes.txt sqlite-archive.db live-notes.txt headers-mine
+	    sqlite-3.40.1-$h32.tape.old"
+	for f in $gone $kept; do
 		echo old >"$c/$f"
 		touch -d "40 days ago" "$c/$f"
 	done
-	echo new >"$c/sqlite-new.tape"
-	touch -d "20 days ago" "$c/sqlite-new.tape"
+	echo new >"$c/sqlite-3.40.1-$h16$h16.tape"
+	touch -d "20 days ago" "$c/sqlite-3.40.1-$h16$h16.tape"
 	# the tapes and header cache in use, unused for 40 days too
-	touch -d "40 days ago" "$c"/headers-[!0]* "$live" "$c"/sqlite-3*.tape
+	used="$live $(ls "$c"/headers-* | grep -v -e "$h32" -e mine)
+	    $(ls "$c"/sqlite-3*.tape | grep -v -e "$h32" -e "$h16")"
+	touch -d "40 days ago" $used
 	# read: marked used, nothing written, nothing removed
 	run_migrate 0 diff
 	run_migrate 0 heads
-	test -e "$c/headers-0ld"
-	for f in "$c"/headers-[!0]* "$live" "$c"/sqlite-3*.tape; do
+	test -e "$c/headers-$h32"
+	for f in $used; do
 		test "$(stat -c %Y "$f")" -gt "$(($(date +%s) - 60))"
 	done
 	# a schema change: the live tape written again, and the old go
 	q "CREATE TABLE u (id integer)"
 	run_migrate 0 diff
 	expect_grep "DROP TABLE" out
-	ls "$c" | LC_ALL=C sort >left
-	for f in sqlite-0ld.tape live-sqlite-0ld.tape postgres-0ld.tape \
-	    headers-0ld sqlite-3.40.1-0ld.db; do
-		! grep -qx "$f" left
+	ls "$c" >left
+	for f in $gone; do
+		! grep -qx "$f" left || false
 	done
-	grep -qx notes.txt left
-	grep -qx sqlite-new.tape left
-	test "$(grep -c "^headers-" left)" = 1
-	test "$(grep -c "^live-sqlite-" left)" = 1
+	for f in $kept sqlite-3.40.1-$h16$h16.tape; do
+		grep -qx "$f" left
+	done
+	for f in $used; do
+		test -e "$f"
+	done
+'
+
+test_expect_success "a file of schema format 1 (no DESC kept) made 4 by VACUUM is a miss" '
+	export XDG_CACHE_HOME=$PWD/xdg
+	new_db format
+	project "CREATE TABLE t (id integer PRIMARY KEY, a int); CREATE INDEX t_a ON t (a DESC);"
+	# as SQLite before 3.7.10 made files: DESC is not kept in them
+	printf "\000\000\000\001" | dd of="$db" bs=1 seek=44 conv=notrunc status=none
+	run_migrate 0 -c off.ini diff
+	mv out cold1
+	run_migrate 0 diff
+	cmp cold1 out
+	grep -q "t_a" out
+	# VACUUM writes format 4, and DESC is kept; no row of
+	# sqlite_schema changes
+	q "VACUUM"
+	run_migrate 0 -c off.ini diff
+	expect_text "No changes detected" err
+	run_migrate 0 diff
+	expect_text "No changes detected" err
 '
 
 test_expect_success "pg: the live database is reflected every time" '
