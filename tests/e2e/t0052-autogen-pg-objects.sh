@@ -495,4 +495,20 @@ for c in sakila/postgres.sql pagila/postgres.sql \
 	'
 done
 
+# btree_gin makes varchar_ops the default gin operator class for varchar:
+# an index on a varchar column with text_ops must say so, as
+# pg_get_indexdef does, or its downgrade builds another index
+test_expect_success "pg: a varchar key with text_ops where btree_gin gives varchar a default keeps its operator class" '
+	new_db ginops
+	q "CREATE EXTENSION IF NOT EXISTS btree_gin"
+	mkdir -p migrations/models migrations/versions
+	echo "CREATE TABLE t (v varchar);" >migrations/models/1.sql
+	write_ini "model_cache = off"
+	q "CREATE TABLE t (v varchar); CREATE INDEX t_v ON t USING gin (v text_ops); CREATE INDEX t_w ON t USING btree (v)"
+	run_migrate 0 revision --autogenerate -m drop
+	sed -n "/migrate:downgrade/,\$p" migrations/versions/*.sql >down.sql
+	expect_grep "USING gin (v text_ops)" down.sql
+	expect_grep "USING btree (v)" down.sql
+'
+
 test_done
