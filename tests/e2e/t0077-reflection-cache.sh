@@ -161,6 +161,9 @@ test_expect_success "files unused for 30 days go when a file is written; a file 
 	new_db evict
 	project "CREATE TABLE t (id integer PRIMARY KEY, a text);"
 	write_rev r1 "" "one" "SELECT 1;" "SELECT 1;"
+	# older than the header cache doubts (2 s, ctime too): the cache is
+	# written once, not again by a read below
+	sleep 2.1
 	run_migrate 0 diff
 	run_migrate 0 heads
 	ls xdg/migrate/headers-* >/dev/null
@@ -180,9 +183,9 @@ test_expect_success "files unused for 30 days go when a file is written; a file 
 	done
 	echo new >"$c/sqlite-3.40.1-$h16$h16.tape"
 	touch -d "20 days ago" "$c/sqlite-3.40.1-$h16$h16.tape"
-	# the tapes and header cache in use, unused for 40 days too
-	used="$live $(ls "$c"/headers-* | grep -v -e "$h32" -e mine)
-	    $(ls "$c"/sqlite-3*.tape | grep -v -e "$h32" -e "$h16")"
+	# the tapes in use, unused for 40 days too (not the header cache:
+	# its own mtime is part of what it trusts)
+	used="$live $(ls "$c"/sqlite-3*.tape | grep -v -e "$h32" -e "$h16")"
 	touch -d "40 days ago" $used
 	# read: marked used, nothing written, nothing removed
 	run_migrate 0 diff
