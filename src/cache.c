@@ -188,8 +188,8 @@ cache_evict(const char *path)
 		return;
 	}
 	while ((e = readdir(d)) != NULL) {
-		if (!cache_is_ours(e->d_name) ||
-		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		if (!cache_is_ours(e->d_name) || fstatat(dirfd(d),
+		    e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 		    !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 		    st.st_mtime >= old)
 			continue;

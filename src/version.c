@@ -966,7 +966,7 @@ version_write_rows(struct version *v, const struct version_later *l,
 			VERSION_FAULT("history-row", l[i].step->rev->id, 0, 0);
 		}
 		rc = v->dialect->exec(v->conn, sql.buf, err);
-		/* a failed COMMIT ends the transaction too, as in dialect_commit */
+		/* a failed COMMIT ends it too (as in dialect_commit) */
 		if (one && (rc == 0 || v->dialect->in_transaction == NULL ||
 		    !v->dialect->in_transaction(v->conn)))
 			v->conn->txn_depth = 0;

@@ -24,7 +24,8 @@ static int
 setup(void **state)
 {
 	(void)state;
-	return unit_tmpdir_make(sqlite_dir, sizeof sqlite_dir, "test-dialect-cache");
+	return unit_tmpdir_make(sqlite_dir, sizeof sqlite_dir,
+	    "test-dialect-cache");
 }
 
 static int
