@@ -154,31 +154,34 @@ hdrcache_add_str(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s, len + 1);		/* and its NUL */
 }
 
+/* n bytes of the file into out (zeros, and bad set, past its end). */
+static void
+hdrcache_get_n(struct hdrcache_rd *rd, void *out, size_t n)
+{
+	if (rd->bad || (size_t)(rd->end - rd->p) < n) {
+		rd->bad = 1;
+		memset(out, 0, n);
+		return;
+	}
+	memcpy(out, rd->p, n);
+	rd->p += n;
+}
+
 static uint32_t
 hdrcache_get_u32(struct hdrcache_rd *rd)
 {
-	uint32_t	 v = 0;
+	uint32_t	 v;
 
-	if (rd->bad || (size_t)(rd->end - rd->p) < sizeof v) {
-		rd->bad = 1;
-		return 0;
-	}
-	memcpy(&v, rd->p, sizeof v);
-	rd->p += sizeof v;
+	hdrcache_get_n(rd, &v, sizeof v);
 	return v;
 }
 
 static uint64_t
 hdrcache_get_u64(struct hdrcache_rd *rd)
 {
-	uint64_t	 v = 0;
+	uint64_t	 v;
 
-	if (rd->bad || (size_t)(rd->end - rd->p) < sizeof v) {
-		rd->bad = 1;
-		return 0;
-	}
-	memcpy(&v, rd->p, sizeof v);
-	rd->p += sizeof v;
+	hdrcache_get_n(rd, &v, sizeof v);
 	return v;
 }
 
